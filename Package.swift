@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+// SwiftPACS — one package, no outside Swift dependencies. System C libraries come in
+// through .systemLibrary targets (Debian: libsqlite3-dev, libssl-dev, zlib1g-dev).
+import PackageDescription
+
+let package = Package(
+    name: "SwiftPACS",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swiftpacs", targets: ["swiftpacs"]),
+        .library(name: "DICOM", targets: ["DICOM"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
+        .executableTarget(name: "swiftpacs", dependencies: ["DICOM"], path: "Sources/swiftpacs"),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

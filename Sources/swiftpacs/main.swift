@@ -1,0 +1,2 @@
+import DICOM
+print("swiftpacs")
