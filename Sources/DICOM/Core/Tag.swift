@@ -34,8 +34,7 @@ public struct Tag: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `gggg,eeee`, `(gggg,eeee)` or `ggggeeee`.
     public init?(hex text: some StringProtocol) {
-        var digits = text.filter { $0 != "(" && $0 != ")" && $0 != "," }
-        digits = String(digits)
+        let digits = String(text.filter { $0 != "(" && $0 != ")" && $0 != "," })
         guard digits.count == 8, let value = UInt32(digits, radix: 16) else { return nil }
         rawValue = value
     }
