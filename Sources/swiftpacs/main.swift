@@ -1,2 +1,39 @@
-import DICOM
-print("swiftpacs")
+// swiftpacs: the appliance's one executable — the server and an administrator's DICOM toolbox.
+// Wiring only: each command lives in its own file.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let commands: [String: @Sendable ([String]) -> Int32] = [
+    "serve": ServeCommand.run,
+    "dump": DumpCommand.run,
+]
+
+let usage = """
+usage: swiftpacs <command> [options]
+
+commands:
+  serve     run the PACS server (see swiftpacs serve --help)
+  dump      print DICOM files one element per line (see swiftpacs dump --help)
+
+Run 'swiftpacs <command> --help' for a command's options.
+"""
+
+var args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first else {
+    print(usage)
+    exit(2)
+}
+if name == "--help" || name == "-h" || name == "help" {
+    print(usage)
+    exit(0)
+}
+if name == "--version" {
+    print("swiftpacs \(Version.string)")
+    exit(0)
+}
+guard let command = commands[name] else {
+    Console.error("swiftpacs: unknown command '\(name)'. Run 'swiftpacs --help' for the list of commands.")
+    exit(2)
+}
+exit(command(Array(args.dropFirst())))

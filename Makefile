@@ -1,0 +1,48 @@
+# SwiftPACS — `make run` and `make test` set up everything they need on Debian 12.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SWIFT      ?= swift
+PYTHON     ?= python3
+DATA       ?= ./data
+# System packages: what the build links against, and the real DICOM peers the tests use.
+APT_BUILD  := libsqlite3-dev libssl-dev zlib1g-dev pkg-config
+APT_TEST   := dcmtk
+# Python packages, pinned: pydicom is also the pinned source of the data dictionary.
+PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest
+
+.PHONY: help run test bench build release deps-build deps-test unit e2e dictionary clean
+
+help:
+	@echo "make run     install what is missing, build a release binary, start the server"
+	@echo "make test    install what the tests need, build, run every suite"
+	@echo "make bench   run the benchmarks (figures side by side with other tools)"
+
+deps-build:
+	@bash scripts/ensure-apt.sh $(APT_BUILD)
+
+deps-test: deps-build
+	@bash scripts/ensure-apt.sh $(APT_TEST)
+	@bash scripts/ensure-pip.sh $(PIP_TEST)
+
+build: deps-build
+	$(SWIFT) build
+
+release: deps-build
+	$(SWIFT) build -c release --product swiftpacs
+
+run: release
+	.build/release/swiftpacs serve --data $(DATA)
+
+test: deps-test
+	@bash scripts/run-tests.sh
+
+bench: deps-test
+	$(SWIFT) build -c release --product swiftpacs
+	$(PYTHON) scripts/bench_read.py
+
+dictionary:
+	$(PYTHON) scripts/generate_dictionary.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DICOM
+
+/// `swiftpacs serve`: settings from flags, then environment, then defaults (SPEC §1).
+enum ServeCommand {
+    static let help = """
+    usage: swiftpacs serve [--data DIR] [--aet AET] [--dicom-port N] [--http-port N] [--host ADDR]
+
+    Runs the PACS server. Each flag may also be given as an environment variable; a flag wins
+    over the variable, and both override the stored settings for this run.
+
+      --data DIR        data directory: index, files, settings   (SWIFTPACS_DATA, default ./data)
+      --aet AET         DICOM AE title, 1-16 characters            (SWIFTPACS_AET, default SWIFTPACS)
+      --dicom-port N    DICOM port, 0 disables                     (SWIFTPACS_DICOM_PORT, default 11112)
+      --http-port N     HTTP port, 0 disables                      (SWIFTPACS_HTTP_PORT, default 3000)
+      --host ADDR       address to listen on                       (SWIFTPACS_HOST, default 0.0.0.0)
+      -h, --help        show this help
+
+    Stops cleanly on SIGTERM or SIGINT.
+    """
+
+    struct Options {
+        var data = "./data"
+        var aet = "SWIFTPACS"
+        var dicomPort = 11112
+        var httpPort = 3000
+        var host = "0.0.0.0"
+    }
+
+    @Sendable static func run(_ args: [String]) -> Int32 {
+        var o = Options()
+        let env = { (name: String) -> String? in getenv(name).map { String(cString: $0) } }
+        if let v = env("SWIFTPACS_DATA") { o.data = v }
+        if let v = env("SWIFTPACS_AET") { o.aet = v }
+        if let v = env("SWIFTPACS_HOST") { o.host = v }
+        var portTexts: [(String, String)] = []
+        if let v = env("SWIFTPACS_DICOM_PORT") { portTexts.append(("SWIFTPACS_DICOM_PORT", v)) }
+        if let v = env("SWIFTPACS_HTTP_PORT") { portTexts.append(("SWIFTPACS_HTTP_PORT", v)) }
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "-h" || a == "--help" { print(help); return 0 }
+            guard ["--data", "--aet", "--dicom-port", "--http-port", "--host"].contains(a) else {
+                Console.error("swiftpacs serve: unknown option '\(a)'. Run 'swiftpacs serve --help'.")
+                return 2
+            }
+            guard i + 1 < args.count else {
+                Console.error("swiftpacs serve: \(a) needs a value. Run 'swiftpacs serve --help'.")
+                return 2
+            }
+            let v = args[i + 1]
+            switch a {
+            case "--data": o.data = v
+            case "--aet": o.aet = v
+            case "--host": o.host = v
+            default: portTexts.append((a, v))
+            }
+            i += 2
+        }
+        for (name, text) in portTexts {
+            guard let p = Int(text), (0...65535).contains(p) else {
+                Console.error("swiftpacs serve: \(name) '\(text)' is not a port number: use 0-65535 (0 disables)")
+                return 2
+            }
+            if name.contains("DICOM") || name == "--dicom-port" { o.dicomPort = p } else { o.httpPort = p }
+        }
+        guard (1...16).contains(o.aet.count), !o.aet.contains(where: { $0.isWhitespace || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }) else {
+            Console.error("swiftpacs serve: AE title '\(o.aet)' is invalid: use 1-16 characters without spaces, control characters or backslash (--aet or SWIFTPACS_AET)")
+            return 2
+        }
+        if mkdir(o.data, 0o755) != 0 && errno != EEXIST {
+            Console.error("swiftpacs serve: data directory '\(o.data)' cannot be created: \(String(cString: strerror(errno))) (set --data or SWIFTPACS_DATA to a writable directory)")
+            return 1
+        }
+        guard access(o.data, W_OK) == 0 else {
+            Console.error("swiftpacs serve: data directory '\(o.data)' is not writable (set --data or SWIFTPACS_DATA to a writable directory)")
+            return 1
+        }
+        print("swiftpacs \(Version.string): data in \(o.data), AE title \(o.aet)")
+        print("The DICOM and HTTP services are not part of this build yet; waiting for SIGTERM or SIGINT.")
+        signal(SIGTERM) { _ in exit(0) }
+        signal(SIGINT) { _ in exit(0) }
+        while true { pause() }
+    }
+}
