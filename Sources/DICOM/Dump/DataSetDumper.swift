@@ -152,7 +152,10 @@ extension String {
     }
 }
 
-/// UID keywords for the dump; backed by the generated UID dictionary.
+/// UID keywords for the dump, as dcmdump prints `=CTImageStorage`.
 enum UIDNames {
-    static func keyword(for uid: String) -> String? { nil }
+    static func keyword(for uid: String) -> String? {
+        guard let k = UIDDictionary.entry(for: uid)?.keyword, !k.isEmpty else { return nil }
+        return k
+    }
 }

@@ -312,7 +312,8 @@ public struct DataSetReader {
             pos += 8 + Int(length)
             if table == nil { table = view } else { fragments.append(view) }
         }
-        return DataElement(tag: tag, vr: vr == .OW ? .OW : .OB,
+        return DataElement(tag: tag, vr: .OB,  // PS3.5 §A.4: encapsulated data is OB whatever the header said
+                          
                            value: .encapsulated(offsetTable: table ?? .empty, fragments: fragments), undefinedLength: true)
     }
 }

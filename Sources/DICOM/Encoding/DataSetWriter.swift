@@ -91,7 +91,7 @@ public struct DataSetWriter {
                 }
             }
         case let .encapsulated(table, fragments):
-            writeHeader(e.tag, vr: e.vr == .OW ? .OW : .OB, length: 0xFFFF_FFFF)
+            writeHeader(e.tag, vr: .OB, length: 0xFFFF_FFFF)
             for f in [table] + fragments {
                 putTag(.item); put32(UInt32(f.count))
                 f.withUnsafeBytes { bytes.append(contentsOf: $0) }

@@ -1,0 +1,36 @@
+"""Shared fixtures of the end-to-end suites: the built binary and real test data."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def swiftpacs() -> str:
+    """Path of the swiftpacs binary under test (SWIFTPACS_BIN, else the debug build)."""
+    path = os.environ.get("SWIFTPACS_BIN") or str(ROOT / ".build" / "debug" / "swiftpacs")
+    if not os.path.exists(path):
+        subprocess.run(["swift", "build", "--product", "swiftpacs"], cwd=ROOT, check=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pydicom_data() -> Path:
+    import pydicom
+    return Path(pydicom.__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def dcmdump() -> str:
+    path = "/usr/bin/dcmdump"
+    if not os.path.exists(path):
+        pytest.fail("DCMTK's dcmdump is missing: run `make test`, which installs the dcmtk package")
+    return path
+
+
+def run(cmd, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120, **kw)
