@@ -19,6 +19,7 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM"], path: "Sources/swiftpacs"),
+        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
     ],
     swiftLanguageModes: [.v6]
