@@ -18,9 +18,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
-        .executableTarget(name: "swiftpacs", dependencies: ["DICOM"], path: "Sources/swiftpacs"),
+        .target(name: "DICOMNetwork", dependencies: ["DICOM"], path: "Sources/DICOMNetwork"),
+        .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs"),
         .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
+        .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
     ],
     swiftLanguageModes: [.v6]
 )
