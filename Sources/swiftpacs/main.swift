@@ -7,6 +7,7 @@ import Glibc
 let commands: [String: @Sendable ([String]) -> Int32] = [
     "serve": ServeCommand.run,
     "dump": DumpCommand.run,
+    "echo": EchoCommand.run,
 ]
 
 let usage = """
@@ -15,6 +16,11 @@ usage: swiftpacs <command> [options]
 commands:
   serve     run the PACS server (see swiftpacs serve --help)
   dump      print DICOM files one element per line (see swiftpacs dump --help)
+  echo      C-ECHO a DICOM peer
+  store     C-STORE files or folders to a peer
+  find      C-FIND: query a peer
+  move      C-MOVE: have a peer send matches to an AE title
+  get       C-GET: retrieve matches from a peer into a folder
 
 Run 'swiftpacs <command> --help' for a command's options.
 """

@@ -1,0 +1,60 @@
+import DICOM
+
+/// Serves one accepted connection: negotiation, then requests until release or abort.
+struct AssociationHandler {
+    let server: DICOMServer
+    let socket: TCPSocket
+    let id: Int
+
+    var provider: DICOMServiceProvider { server.provider }
+    var config: ServerConfiguration { server.configuration }
+
+    func run() {
+        let association: Association
+        do {
+            association = try Association.accept(socket: socket, maxPDULength: config.maxPDULength, artimTimeout: config.artimTimeout,
+                                                  dimseTimeout: config.dimseTimeout, observer: provider.observer) { rq in
+                let decision = provider.negotiate(rq, peerAddress: socket.peerAddress, ourAETitle: config.aeTitle)
+                switch decision {
+                case let .reject(rj):
+                    provider.event(.associationRejected(calling: rq.callingAETitle, called: rq.calledAETitle, address: socket.peerAddress, reason: rj.reason.text))
+                case let .accept(ac):
+                    let n = ac.presentationContexts.filter { $0.result == .acceptance }.count
+                    if n == 0 {
+                        let rj = AssociateRJ(result: .permanent, reason: .noReasonGiven)
+                        provider.event(.associationRejected(calling: rq.callingAETitle, called: rq.calledAETitle, address: socket.peerAddress,
+                                                            reason: "no presentation context could be accepted"))
+                        return .reject(rj)
+                    }
+                    provider.event(.associationAccepted(id: id, calling: rq.callingAETitle, called: rq.calledAETitle, address: socket.peerAddress, contexts: n))
+                }
+                return decision
+            }
+        } catch {
+            if case .rejected = error {} else {
+                provider.event(.failure("connection from \(socket.peerAddress): \(error)"))
+            }
+            socket.close()
+            return
+        }
+        association.label = String(id)
+        let ctx = ServiceContext(callingAETitle: association.callingAETitle, calledAETitle: association.calledAETitle,
+                                 peerAddress: socket.peerAddress, associationID: id)
+        let dispatcher = RequestDispatcher(association: association, provider: provider, context: ctx, config: config)
+        while true {
+            do {
+                let m = try association.receive(timeout: config.idleTimeout)
+                try dispatcher.handle(m)
+            } catch {
+                switch error {
+                case .released: provider.event(.associationEnded(id: id, how: "released"))
+                case let .aborted(a): provider.event(.associationEnded(id: id, how: a.description))
+                case let .timedOut(s): provider.event(.associationEnded(id: id, how: "aborted: idle \(s)"))
+                default: provider.event(.associationEnded(id: id, how: "aborted: \(error)"))
+                }
+                association.abort()
+                return
+            }
+        }
+    }
+}
