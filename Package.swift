@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
         .target(name: "DICOMNetwork", dependencies: ["DICOM"], path: "Sources/DICOMNetwork"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs"),
-        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM"], path: "Sources/swiftpacs-bench"),
+        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
     ],

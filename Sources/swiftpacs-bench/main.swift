@@ -1,5 +1,6 @@
 // swiftpacs-bench: measurement drivers for `make bench` (scripts/bench_*.py run them and
-// print the figures beside those of other tools). Not part of the product.
+// print the figures beside those of other tools), and an in-memory SCP for the network
+// layer's interoperability tests. Not part of the product.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,7 +60,10 @@ let args = Array(CommandLine.arguments.dropFirst())
 switch args.first {
 case "read" where args.count == 3:
     exit(benchRead(args[1], full: args[2] == "full"))
+case "scp":
+
+    exit(runTestSCP(Array(args.dropFirst())))
 default:
-    print("usage: swiftpacs-bench read DIR header|full")
+    print("usage: swiftpacs-bench read DIR header|full\n       swiftpacs-bench scp --port N [--aet AE] [--discard] [--peer AE=HOST:PORT]... [--known-only]")
     exit(2)
 }

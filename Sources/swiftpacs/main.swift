@@ -8,6 +8,10 @@ let commands: [String: @Sendable ([String]) -> Int32] = [
     "serve": ServeCommand.run,
     "dump": DumpCommand.run,
     "echo": EchoCommand.run,
+    "store": StoreCommand.run,
+    "find": FindCommand.run,
+    "move": MoveCommand.run,
+    "get": GetCommand.run,
 ]
 
 let usage = """

@@ -47,7 +47,8 @@ extension Association {
     /// Records what the acceptor agreed to.
     func adopt(_ ac: AssociateAC) {
         acceptance = ac
-        peerMaxPDULength = ac.userInformation.maximumLength
+        // Each side announces what it receives: the requestor's limit is in the RQ.
+        peerMaxPDULength = role == .requestor ? ac.userInformation.maximumLength : request.userInformation.maximumLength
         let proposed = Dictionary(request.presentationContexts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for pc in ac.presentationContexts where pc.result == .acceptance {
             guard let rq = proposed[pc.id] else { continue }

@@ -19,13 +19,9 @@ struct AssociationHandler {
                 case let .reject(rj):
                     provider.event(.associationRejected(calling: rq.callingAETitle, called: rq.calledAETitle, address: socket.peerAddress, reason: rj.reason.text))
                 case let .accept(ac):
+                    // With no context accepted the association still succeeds: the A-ASSOCIATE-AC
+                    // carries each context's reason, which is what peers report to their users.
                     let n = ac.presentationContexts.filter { $0.result == .acceptance }.count
-                    if n == 0 {
-                        let rj = AssociateRJ(result: .permanent, reason: .noReasonGiven)
-                        provider.event(.associationRejected(calling: rq.callingAETitle, called: rq.calledAETitle, address: socket.peerAddress,
-                                                            reason: "no presentation context could be accepted"))
-                        return .reject(rj)
-                    }
                     provider.event(.associationAccepted(id: id, calling: rq.callingAETitle, called: rq.calledAETitle, address: socket.peerAddress, contexts: n))
                 }
                 return decision

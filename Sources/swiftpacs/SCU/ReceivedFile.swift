@@ -1,0 +1,46 @@
+import DICOM
+import DICOMNetwork
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a data set received over the network as a Part 10 file.
+enum ReceivedFile {
+    static func write(_ m: DIMSEMessage, context: Association.AcceptedContext, into dir: String) throws -> String {
+        guard let data = m.dataSet else { throw DICOMError.malformed(offset: 0, reason: "C-STORE without a data set") }
+        let cls = m.command.affectedSOPClassUID ?? context.abstractSyntax
+        let inst = m.command.affectedSOPInstanceUID ?? ""
+        var meta = DataSet()
+        func ui(_ t: Tag, _ s: String) {
+            var b = Array(s.utf8); if b.count % 2 == 1 { b.append(0) }
+            meta[t] = DataElement(tag: t, vr: .UI, bytes: b)
+        }
+        meta[Tag(0x0002, 0x0001)] = DataElement(tag: Tag(0x0002, 0x0001), vr: .OB, bytes: [0, 1])
+        ui(Tag(0x0002, 0x0002), cls)
+        ui(Tag(0x0002, 0x0003), inst)
+        let file = DICOMFile(dataSet: DataSet(), transferSyntax: context.transferSyntax, meta: meta)
+        // The header is built by the file writer; the data set goes on as received.
+        var bytes = try file.encoded()
+        bytes.append(contentsOf: data)
+        let path = dir + "/" + safeName(inst) + ".dcm"
+        try FileIO.writeAtomically(bytes, to: path)
+        return path
+    }
+
+    /// A UID is digits and dots; anything else (or a UID of `..`) must not reach a path.
+    static func safeName(_ uid: String) -> String {
+        let ok = !uid.isEmpty && uid.count <= 64 && uid.allSatisfy { $0.isNumber || $0 == "." } && uid.contains(where: \.isNumber)
+        if ok { return uid }
+        var h: UInt64 = 1469598103934665603
+        for b in uid.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+        return "instance-" + String(h, radix: 16)
+    }
+}
+
+enum FileSystem {
+    /// Creates the folder if needed; true when it exists and is writable.
+    static func makeDirectory(_ path: String) -> Bool {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { return false }
+        return access(path, W_OK) == 0
+    }
+}
