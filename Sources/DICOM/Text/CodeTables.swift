@@ -62,7 +62,11 @@ struct DoubleByteTable: Sendable {
             }
         }
         for (code, s) in overrides {
-            scalars[Int((code >> 8) - 0x21) * 94 + Int((code & 0xFF) - 0x21)] = s
+            let index = Int((code >> 8) - 0x21) * 94 + Int((code & 0xFF) - 0x21)
+            // The scalar iconv gave no longer reads back from this code: do not write it here.
+            if codes[scalars[index]] == code { codes[scalars[index]] = nil }
+            scalars[index] = s
+            if s >= 0x80, codes[s] == nil { codes[s] = code }
         }
         self.scalars = scalars
         self.codes = codes
@@ -96,7 +100,8 @@ enum CodeTables {
 
     static let jisX0208 = DoubleByteTable(iconvName: "EUC-JP")
     /// glibc maps JIS X 0212 0x2237 (TILDE) to U+FF5E; the Unicode mapping table, Python and so
-    /// pydicom give U+007E. Decoding follows the latter; U+FF5E still encodes to 0x2237.
+    /// pydicom give U+007E. We follow the latter, so U+FF5E is not encodable in JIS X 0212
+    /// (and '~' is written as ASCII).
     static let jisX0212 = DoubleByteTable(iconvName: "EUC-JP", prefix: [0x8F], overrides: [0x2237: 0x7E])
     static let ksX1001 = DoubleByteTable(iconvName: "EUC-KR")
     static let gb2312 = DoubleByteTable(iconvName: "EUC-CN")

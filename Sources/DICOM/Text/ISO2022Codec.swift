@@ -42,7 +42,10 @@ struct ISO2022Codec: Sendable {
 
     func decode(_ p: UnsafeRawBufferPointer, delimiters: Delimiters) -> String {
         if ASCII.isPlainASCII(p) { return String(decoding: p, as: UTF8.self) }
-        var out = UTF8Sink(capacity: p.count * 2)
+        return UTF8Sink.collect(inputCount: p.count) { out in decode(p, delimiters: delimiters, into: &out) }
+    }
+
+    private func decode(_ p: UnsafeRawBufferPointer, delimiters: Delimiters, into out: inout UTF8Sink) {
         var g0 = initialG0
         var g1 = initialG1
         var g1Table = g1.flatMap(CodeTables.singleByte)
@@ -134,7 +137,6 @@ struct ISO2022Codec: Sendable {
                 i += 1
             }
         }
-        return out.string
     }
 
     enum Escape {

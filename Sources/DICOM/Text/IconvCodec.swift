@@ -17,17 +17,17 @@ enum IconvCodec: Sendable {
 
     func decode(_ p: UnsafeRawBufferPointer) -> String {
         if ASCII.isASCII(p) { return String(decoding: p, as: UTF8.self) }
-        var out = UTF8Sink(capacity: p.count * 2)
-        IconvPool.shared.with(from: iconvName, to: "UTF-8") { cd in
-            guard let cd else {
-                // No converter in this C library: keep the ASCII, mark the rest.
-                for b in p { if b < 0x80 { out.appendASCII(b) } else { out.appendReplacement() } }
-                return
+        return UTF8Sink.collect(inputCount: p.count) { out in
+            IconvPool.shared.with(from: iconvName, to: "UTF-8") { cd in
+                guard let cd else {
+                    // No converter in this C library: keep the ASCII, mark the rest.
+                    for b in p { if b < 0x80 { out.appendASCII(b) } else { out.appendReplacement() } }
+                    return
+                }
+                Iconv.stream(cd, p, output: { out.append(contentsOf: $0) },
+                             onError: { _, _ in out.appendReplacement() })
             }
-            Iconv.stream(cd, p, output: { out.append(contentsOf: $0) },
-                         onError: { _, _ in out.appendReplacement() })
         }
-        return out.string
     }
 
     func encode(_ text: String) throws -> [UInt8] {

@@ -63,7 +63,7 @@ public struct SpecificCharacterSet: Sendable, Hashable {
         guard vr.usesSpecificCharacterSet else { return Latin1.decode(bytes) }
         switch scheme {
         case let .iso2022(codec): return codec.decode(bytes, delimiters: Delimiters(vr: vr))
-        case .utf8: return String(decoding: bytes, as: UTF8.self)
+        case .utf8: return UTF8Text.decode(bytes)
         case let .iconv(codec): return codec.decode(bytes)
         }
     }
