@@ -10,8 +10,10 @@ inherited one): the VR, the raw value bytes as hex, the character set in force, 
 decoded value(s).
 
 It also records "samples": sample texts encoded by pydicom's encode_string / PersonName under
-various character sets, and "tables": pydicom's decoding of the upper half of each single-byte
-set, so that the Swift side can be compared with Python's codecs where no file covers a set.
+various character sets; "decodeSamples": hand-made values (escape sequences, delimiters, bad
+bytes) read by pydicom's value converters as dcmread reads them; and "tables": pydicom's
+decoding of the upper half of each single-byte set, so that the Swift side can be compared
+with Python's codecs where no file covers a set.
 
 Usage: python3 scripts/make_charset_fixture.py [output path]
 """
@@ -156,6 +158,45 @@ def sample_entries():
     return out
 
 
+# Hand-made values for the cases the files do not cover: (charset, VR, raw bytes).
+DECODE_SAMPLES = [
+    ("\\ISO 2022 IR 58", "PN", b"Wang^XiaoDong=\x1b$)A\xcd\xf5^\x1b$)A\xd0\xa1\xb6\xab"),
+    ("\\ISO 2022 IR 58", "LO", b"\x1b$)A\xd6\xd0\xce\xc4"),
+    ("\\ISO 2022 IR 87\\ISO 2022 IR 159", "LO", b"\x1b$(D0!\x1b$B;3\x1b(B"),
+    ("ISO 2022 IR 13\\ISO 2022 IR 87", "LO", b"\xb1\x1b$B;3\x1b(J\xb2"),
+    ("ISO 2022 IR 100\\ISO 2022 IR 126", "LT", b"\x1b-F\xe1\r\n\xe9"),
+    ("ISO 2022 IR 100\\ISO 2022 IR 126", "PN", b"\x1b-F\xe1^\xe9"),
+    ("ISO 2022 IR 100\\ISO 2022 IR 126", "PN", b"\x1b-F\xe1=\xe9"),
+    ("ISO 2022 IR 100\\ISO 2022 IR 126", "LO", b"\x1b-F\xe1\\\xe9"),
+    ("ISO 2022 IR 100\\ISO 2022 IR 126", "LO", b"\x1b-F\xe1^\xe9"),
+    ("\\ISO 2022 IR 149", "LO", b"\xc8\xab"),
+    ("\\ISO 2022 IR 149", "LT", b"\x1b$)C\xc8\xab\r\n\xc8\xab"),
+    ("\\ISO 2022 IR 87", "LO", b"A\x1b(ZB"),
+    ("", "LO", b"Caf\xe9"),
+    ("ISO_IR 192", "LO", b"A\xffB"),
+    ("GBK", "LO", b"\x81\\\x81\\"),
+    ("GB18030", "SH", b"\xcd\xf5\\\xd0\xa1"),
+    ("ISO_IR 166", "LO", b"\xca\xc7\xd1\xca\xb4\xd5"),
+    ("ISO_IR 148", "LO", b"\xc7a\xf0lar^I\xfe\xfdk"),
+]
+
+
+def decode_sample_entries():
+    from pydicom.values import convert_PN, convert_single_string, convert_text
+    out = []
+    for charset, vr, raw in DECODE_SAMPLES:
+        encodings = convert_encodings(charset.split("\\"))
+        if vr == "PN":
+            value = convert_PN(raw, encodings)
+        elif vr in ("LT", "ST", "UT"):
+            value = convert_single_string(raw, encodings, vr)
+        else:
+            value = convert_text(raw, encodings, vr)
+        values = [str(v) for v in value] if isinstance(value, (list, pydicom.multival.MultiValue)) else [str(value)]
+        out.append({"charset": charset, "vr": vr, "hex": raw.hex(), "values": values})
+    return out
+
+
 TABLE_SETS = ["ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110", "ISO_IR 144", "ISO_IR 127",
               "ISO_IR 126", "ISO_IR 138", "ISO_IR 148", "ISO_IR 166"]
 
@@ -193,6 +234,7 @@ def main():
         "generator": f"scripts/make_charset_fixture.py with pydicom {pydicom.__version__}",
         "files": files,
         "samples": sample_entries(),
+        "decodeSamples": decode_sample_entries(),
         "tables": table_entries(),
     }
     os.makedirs(os.path.dirname(output), exist_ok=True)

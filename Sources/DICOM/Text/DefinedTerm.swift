@@ -16,7 +16,7 @@ enum DefinedTerm: Sendable, Hashable {
     }
 
     /// The term for `raw`, a value of (0008,0005) already stripped of padding; nil when
-    /// unknown. Exact Defined Terms are matched first; then, like other toolkits, common
+    /// unknown. Exact Defined Terms are matched first; then, as pydicom does, common
     /// misspellings are accepted: any case, and '_', '-' or ' ' separators missing or mixed up
     /// ("ISO IR 100", "ISO_IR_100", "ISO-2022-IR-87", "iso_ir 192", "UTF-8").
     static func lookup(_ raw: String) -> DefinedTerm? {

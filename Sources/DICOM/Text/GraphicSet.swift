@@ -5,8 +5,8 @@ enum GraphicSet: UInt8, Sendable, Hashable, CaseIterable {
     /// ISO-IR 6, ASCII (G0).
     case ascii
     /// ISO-IR 14, JIS X 0201 Romaji (G0). It differs from ASCII only at 0x5C (YEN SIGN) and
-    /// 0x7E (OVERLINE); like pydicom and DCMTK, those bytes are read as ASCII here, since
-    /// 0x5C is DICOM's value delimiter.
+    /// 0x7E (OVERLINE); as pydicom does, those bytes are read as ASCII here, since 0x5C
+    /// is DICOM's value delimiter.
     case jisRoman
     /// ISO-IR 87, JIS X 0208 kanji and kana, 94×94 (G0).
     case jisX0208

@@ -1,30 +1,3 @@
-/// Which bytes of a value give back the initial designations (PS3.5 §6.1.2.5.3). Encoder and
-/// decoder share this so that they agree on the state after each delimiter.
-struct Delimiters: Sendable {
-    /// PN: '^' between components and '=' between component groups.
-    let personName: Bool
-    /// Multi-valued VRs: '\' between values.
-    let multiValued: Bool
-
-    init(vr: VR) {
-        personName = vr == .PN
-        multiValued = vr.allowsMultipleStringValues
-    }
-
-    /// True for a byte (read as a G0 single-byte character or a control) after which the
-    /// designations are back to the initial ones: TAB, LF, FF, CR in any VR, and the
-    /// delimiters of the VR.
-    @inline(__always)
-    func resets(_ b: UInt8) -> Bool {
-        switch b {
-        case 0x09, 0x0A, 0x0C, 0x0D: return true
-        case 0x5C: return multiValued
-        case 0x5E, 0x3D: return personName
-        default: return false
-        }
-    }
-}
-
 /// ISO 2022 8-bit decoding and encoding with the subset of code extension that DICOM uses:
 /// G0 (GL, bytes 0x21–0x7E) and G1 (GR, bytes 0xA1–0xFE) only, both invoked permanently, and
 /// designated by escape sequences (PS3.5 §6.1.2.5). This covers the single-byte sets too.
@@ -131,8 +104,8 @@ struct ISO2022Codec: Sendable {
                 }
                 i += 1
             } else {
-                // Nothing designated to G1 (default repertoire): read as Latin-1, as pydicom
-                // and DCMTK do, rather than losing the character.
+                // Nothing designated to G1 (default repertoire, unknown value 1): read as
+                // Latin-1, as pydicom does, rather than losing the character.
                 out.append(UInt32(b))
                 i += 1
             }
@@ -162,14 +135,28 @@ struct ISO2022Codec: Sendable {
     // MARK: encoding
 
     /// Encodes `text`; each character goes into the first set (in term order) that has it,
-    /// with the escape sequence designating that set when it is not already designated. Before
-    /// each delimiter and at the end, G0 returns to its initial set; after a delimiter both G0
-    /// and G1 are taken as back to the initial ones, as the decoder takes them.
+    /// with the escape sequence designating that set when it is not already designated.
+    /// PS3.5 §6.1.2.5.3: the sets of value 1 are made active again before each control code
+    /// (CR, LF, TAB, FF …), before each delimiter ('^' and '=' in PN, '\' between values) and
+    /// at the end of the value: G0 always, G1 when value 1 designates one (with no G1 in value 1
+    /// there is no escape sequence for that, and readers reset G1 at the delimiter).
     func encode(_ text: String, delimiters: Delimiters) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 8)
         var g0 = initialG0
         var g1 = initialG1
+
+        func activateInitialSets() {
+            if g0 != initialG0 {
+                out += initialG0.escapeSequence
+                g0 = initialG0
+            }
+            if let initial = initialG1, g1 != initial {
+                out += initial.escapeSequence
+                g1 = initial
+            }
+        }
+
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if v < 0x80 {
@@ -177,12 +164,17 @@ struct ISO2022Codec: Sendable {
                 if b == 0x1B {
                     throw DICOMError.encoding("ESC (U+001B) cannot be written in text under \(name)")
                 }
-                if g0.isDoubleByte || (delimiters.resets(b) && g0 != initialG0) {
+                if b < 0x20 || b == 0x7F || delimiters.resets(b) {
+                    activateInitialSets()
+                    out.append(b)
+                    if delimiters.resets(b) { g1 = initialG1 }
+                    continue
+                }
+                if g0.isDoubleByte {
                     out += initialG0.escapeSequence
                     g0 = initialG0
                 }
                 out.append(b)
-                if delimiters.resets(b) { g1 = initialG1 }
                 continue
             }
             var done = false
@@ -199,7 +191,7 @@ struct ISO2022Codec: Sendable {
             }
             if !done { throw SpecificCharacterSet.unrepresentable(scalar, in: name) }
         }
-        if g0 != initialG0 { out += initialG0.escapeSequence }
+        activateInitialSets()
         return out
     }
 }

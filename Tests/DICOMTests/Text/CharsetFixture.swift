@@ -30,9 +30,18 @@ struct CharsetFixture: Decodable {
         let error: String?
     }
 
+    /// A hand-made value and pydicom's reading of it (its dcmread value converters).
+    struct DecodeSample: Decodable {
+        let charset: String
+        let vr: String
+        let hex: String
+        let values: [String]
+    }
+
     let generator: String
     let files: [File]
     let samples: [Sample]
+    let decodeSamples: [DecodeSample]
     /// For each single-byte term, Python's decoding of the bytes 0xA0–0xFF (U+FFFD: undefined).
     let tables: [String: String]
 

@@ -67,6 +67,10 @@ import Testing
         "ISO 2022 IR 13\\ISO 2022 IR 87|LO|ｱｲｳ 山田": "pydicom adds a redundant ESC ) I",
         "ISO 2022 IR 100\\ISO 2022 IR 126|PN|Jérôme Διονυσιος é": "pydicom adds a redundant ESC - A",
         "ISO 2022 IR 100\\ISO 2022 IR 126|LO|Jérôme Διονυσιος é": "pydicom adds a redundant ESC - A",
+        // PS3.5 §6.1.2.5.3: value 1's sets shall be active before '^'. We write ESC - A before
+        // it; pydicom does not, and its own reader (convert_PN, which resets no designation at
+        // '^') then reads its é as Greek ι, see decodesHandMadeValues.
+        "ISO 2022 IR 100\\ISO 2022 IR 126|PN|Διονυσιος^é": "we restore G1 before '^'",
     ]
 
     /// Samples that pydicom cannot encode but we can (and the reason), or that nobody can.
@@ -122,6 +126,44 @@ import Testing
         #expect(failures == Set(Self.knownPydicomFailures.keys))
         #expect(sameBytes >= 70)
         #expect(decodedPydicomBytes + failures.count == fixture.samples.count)
+    }
+
+    /// Hand-made values where we read differently from pydicom 3.0.2, and why.
+    /// Key: charset | VR | hex.
+    static let knownDecodingDifferences: [String: String] = [
+        // pydicom decodes ISO 2022 IR 58 with Python's gb2312 codec, which does not know the
+        // escape sequence: ESC $ ) A stays in its text ("\u{1B}$)A中文").
+        "\\ISO 2022 IR 58|PN|57616e675e5869616f446f6e673d1b242941cdf55e1b242941d0a1b6ab": "pydicom keeps ESC $ ) A",
+        "\\ISO 2022 IR 58|LO|1b242941d6d0cec4": "pydicom keeps ESC $ ) A",
+        // pydicom 3.0.2 decodes a whole PN or multi-valued value with only CR/LF/TAB/FF as
+        // points where the designations go back to value 1's; PS3.5 §6.1.2.5.3 has value 1's
+        // sets active again at '^' and '=' in PN and each value starts afresh, so 0xE9 after
+        // the delimiter is Latin-1 é, not Greek ι.
+        "ISO 2022 IR 100\\ISO 2022 IR 126|PN|1b2d46e15ee9": "reset at '^'",
+        "ISO 2022 IR 100\\ISO 2022 IR 126|PN|1b2d46e13de9": "reset at '='",
+        "ISO 2022 IR 100\\ISO 2022 IR 126|LO|1b2d46e15ce9": "reset at '\\'",
+        // An escape sequence that designates nothing known: pydicom keeps ESC as a character,
+        // we put U+FFFD in place of the whole sequence.
+        "\\ISO 2022 IR 87|LO|411b285a42": "unknown escape sequence becomes U+FFFD",
+    ]
+
+    @Test func decodesHandMadeValues() throws {
+        #expect(fixture.decodeSamples.count == 18)
+        var differences: Set<String> = []
+        for sample in fixture.decodeSamples {
+            let vr = try #require(VR(rawValue: sample.vr))
+            let decoded = SpecificCharacterSet(value: sample.charset).decode([UInt8](hex: sample.hex), vr: vr)
+            let key = "\(sample.charset)|\(sample.vr)|\(sample.hex)"
+            if pydicomView(decoded, vr: vr) != sample.values {
+                differences.insert(key)
+                #expect(Self.knownDecodingDifferences[key] != nil, "\(key): ours \(decoded.debugDescription), pydicom \(sample.values)")
+            }
+        }
+        #expect(differences == Set(Self.knownDecodingDifferences.keys))
+        // What we read instead.
+        let greek = SpecificCharacterSet(value: "ISO 2022 IR 100\\ISO 2022 IR 126")
+        #expect(greek.decode([0x1B, 0x2D, 0x46, 0xE1, 0x5E, 0xE9], vr: .PN) == "α^é")
+        #expect(SpecificCharacterSet(value: "\\ISO 2022 IR 58").decode([0x1B, 0x24, 0x29, 0x41, 0xD6, 0xD0, 0xCE, 0xC4], vr: .LO) == "中文")
     }
 
     /// File values whose escape sequences are not the ones we write, though they read the same:

@@ -96,9 +96,16 @@ import Testing
         // Not delimiters there: '^' in LO, '\' in LT.
         #expect(cs.decode(greek + [0xE1, 0x5E, 0xE9], vr: .LO) == "α^ι")
         #expect(cs.decode(greek + [0xE1, 0x5C, 0xE9], vr: .LT) == "α\\ι")
-        // And the encoder designates Greek again after each of them.
-        let encoded = try cs.encode("α\r\nα", vr: .LT)
-        #expect(encoded == greek + [0xE1, 0x0D, 0x0A] + greek + [0xE1])
+        // The encoder makes value 1's Latin-1 active again (ESC - A) before each delimiter and at
+        // the end, so that readers that do not reset there read it right too.
+        let latin1: [UInt8] = [0x1B, 0x2D, 0x41]
+        #expect(try cs.encode("α\r\nα", vr: .LT) == greek + [0xE1] + latin1 + [0x0D, 0x0A] + greek + [0xE1] + latin1)
+        #expect(try cs.encode("α^é", vr: .PN) == greek + [0xE1] + latin1 + [0x5E, 0xE9])
+        // With no G1 in value 1 there is nothing to go back to: G1 is designated again after the
+        // delimiter (PS3.5 Annex I: "ESC $ ) C 홍^ESC $ ) C 길동").
+        let korean = SpecificCharacterSet(value: "\\ISO 2022 IR 149")
+        let escC: [UInt8] = [0x1B, 0x24, 0x29, 0x43]
+        #expect(try korean.encode("홍^길", vr: .PN) == escC + [0xC8, 0xAB, 0x5E] + escC + [0xB1, 0xE6])
     }
 
     /// A JIS X 0208 pair may contain the bytes of '^', '=', '\' without being a delimiter:
