@@ -1,5 +1,8 @@
 import Testing
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import DICOM
 @testable import DICOMNetwork
 
@@ -19,6 +22,7 @@ final class RecordingProvider: DICOMServiceProvider {
             let text = Array("P\(i)".utf8) + (i < 10 ? [0x20] : [])
             ds[Tag(0x0010, 0x0020)] = DataElement(tag: Tag(0x0010, 0x0020), vr: .LO, bytes: text.count % 2 == 0 ? text : text + [0x20])
             if !emit(ds) { return ServiceResult(.cancel) }
+            usleep(20_000)  // a slow archive: the SCU's C-CANCEL arrives while matches remain
         }
         return .success
     }
