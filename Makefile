@@ -40,6 +40,7 @@ test: deps-test
 bench: deps-test
 	$(SWIFT) build -c release --product swiftpacs
 	$(PYTHON) scripts/bench_read.py
+	$(PYTHON) scripts/bench_network.py
 
 dictionary:
 	$(PYTHON) scripts/generate_dictionary.py

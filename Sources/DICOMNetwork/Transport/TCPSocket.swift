@@ -84,19 +84,33 @@ public final class TCPSocket: @unchecked Sendable {
 
     /// Reads exactly `count` bytes; each wait for data is bounded by `timeout`.
     public func read(exactly count: Int, timeout: Double?, what: @autoclosure () -> String = "for data") throws(TransportError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var got = 0
-        while got < count {
-            guard try waitReadable(timeout) else { throw .timedOut(what()) }
-            let n = out.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + got, count - got, 0) }
-            if n == 0 { throw .closed }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                if errno == ECONNRESET { throw .closed }
-                throw .io("receive failed: \(String(cString: strerror(errno)))")
+        var failure: TransportError?
+        // Uninitialised storage: the kernel fills it, so no pass zeroing megabytes first.
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+            var got = 0
+            while got < count {
+                do {
+                    guard try waitReadable(timeout) else { failure = .timedOut(what()); break }
+                } catch let e as TransportError {
+                    failure = e
+                    break
+                } catch {
+                    failure = .io("\(error)")
+                    break
+                }
+                let n = recv(fd, buf.baseAddress! + got, count - got, 0)
+                if n == 0 { failure = .closed; break }
+                if n < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    failure = errno == ECONNRESET ? .closed : .io("receive failed: \(String(cString: strerror(errno)))")
+                    break
+                }
+                got += n
             }
-            got += n
+            if failure != nil { buf.initialize(repeating: 0) }
+            initialized = count
         }
+        if let f = failure { throw f }
         return out
     }
 
