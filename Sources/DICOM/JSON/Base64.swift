@@ -49,39 +49,50 @@ enum Base64 {
     /// Decodes base64 text. ASCII whitespace (as in MIME line breaks) is skipped and the final
     /// `=` padding may be left out; anything else outside the alphabet, misplaced padding or a
     /// dangling sixth bit group gives nil.
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+    static func decode(_ text: String) -> [UInt8]? {
+        var t = text
+        return t.withUTF8 { decode($0) }
+    }
+
+    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
-        out.reserveCapacity(text.count / 4 * 3)
+        out.reserveCapacity(text.count / 4 * 3 + 2)
         var acc: UInt32 = 0
         var count = 0
         var padding = 0
-        for c in text {
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { continue }
-            if c == 0x3D {
-                padding += 1
-                continue
+        let ok: Bool = values.withUnsafeBufferPointer { table in
+            for c in text {
+                let v = table[Int(c)]
+                if v == 0xFF {
+                    switch c {
+                    case 0x20, 0x0A, 0x0D, 0x09: continue
+                    case 0x3D: padding += 1; continue
+                    default: return false
+                    }
+                }
+                guard padding == 0 else { return false }
+                acc = acc << 6 | UInt32(v)
+                count += 1
+                if count == 4 {
+                    out.append(UInt8(truncatingIfNeeded: acc >> 16))
+                    out.append(UInt8(truncatingIfNeeded: acc >> 8))
+                    out.append(UInt8(truncatingIfNeeded: acc))
+                    acc = 0
+                    count = 0
+                }
             }
-            let v = values[Int(c)]
-            guard v != 0xFF, padding == 0 else { return nil }
-            acc = acc << 6 | UInt32(v)
-            count += 1
-            if count == 4 {
-                out.append(UInt8(acc >> 16 & 0xFF))
-                out.append(UInt8(acc >> 8 & 0xFF))
-                out.append(UInt8(acc & 0xFF))
-                acc = 0
-                count = 0
-            }
+            return true
         }
+        guard ok else { return nil }
         switch count {
         case 0: guard padding == 0 else { return nil }
         case 2:
             guard padding == 0 || padding == 2 else { return nil }
-            out.append(UInt8(acc >> 4 & 0xFF))
+            out.append(UInt8(truncatingIfNeeded: acc >> 4))
         case 3:
             guard padding == 0 || padding == 1 else { return nil }
-            out.append(UInt8(acc >> 10 & 0xFF))
-            out.append(UInt8(acc >> 2 & 0xFF))
+            out.append(UInt8(truncatingIfNeeded: acc >> 10))
+            out.append(UInt8(truncatingIfNeeded: acc >> 2))
         default: return nil
         }
         return out

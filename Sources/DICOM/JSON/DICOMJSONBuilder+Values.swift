@@ -80,7 +80,7 @@ extension DICOMJSONBuilder {
                 }
                 switch f.value {
                 case let .string(s):
-                    guard !s.contains("=") else { throw fail(path, "value \(index): '=' inside the \(f.key) group") }
+                    guard !s.utf8.contains(0x3D) else { throw fail(path, "value \(index): '=' inside the \(f.key) group") }
                     groups[g] = s
                 case .null: break
                 default: throw fail(path, "value \(index): \(f.key) must be a string, found \(f.value.typeName)")

@@ -101,7 +101,7 @@ struct DICOMJSONBuilder {
 
     /// `inherited` is the character set of the enclosing data set, nil when none was declared.
     mutating func dataSet(_ members: [JSONMember], inherited: SpecificCharacterSet?, steps: [AttributePath.Step]) throws -> DataSet {
-        let own = members.first { $0.key.uppercased() == "00080005" }.flatMap { DICOMJSONBuilder.characterSet(from: $0.value) }
+        let own = members.first { DICOMJSONBuilder.tag(fromKey: $0.key) == ValueTags.specificCharacterSet }.flatMap { DICOMJSONBuilder.characterSet(from: $0.value) }
         let cs = own ?? inherited
         var ds = DataSet()
         var seen = Set<Tag>()
@@ -182,7 +182,7 @@ struct DICOMJSONBuilder {
         case "InlineBinary":
             guard vr != .SQ else { throw fail(path, "\"InlineBinary\" is not allowed for SQ") }
             guard case let .string(text) = payload.value else { throw fail(path, "\"InlineBinary\" must be a string, found \(payload.value.typeName)") }
-            guard let bytes = Base64.decode(text.utf8) else { throw fail(path, "\"InlineBinary\" is not valid base64") }
+            guard let bytes = Base64.decode(text) else { throw fail(path, "\"InlineBinary\" is not valid base64") }
             if let unit = vr.binaryUnitSize, bytes.count % unit != 0 {
                 throw fail(path, "\(bytes.count) bytes is not a multiple of \(unit) for VR \(vr)")
             }

@@ -79,18 +79,27 @@ struct DICOMJSONWriter {
 
     mutating func dataSet(_ ds: DataSet, inherited: SpecificCharacterSet, steps: [AttributePath.Step]) {
         let cs = ds.specificCharacterSet(inheriting: inherited)
+        let text = TextContext(characterSet: cs, asciiBase: JSONTextValues.hasASCIIBase(cs), isUTF8: JSONTextValues.isUTF8(cs))
         out.raw("{")
         var first = true
         for e in ds where !e.tag.isGroupLength && !e.tag.isDelimiter {
             if !first { out.raw(",") }
             first = false
             out.key(e.tag)
-            element(e, characterSet: cs, steps: steps)
+            element(e, text: text, steps: steps)
         }
         out.raw("}")
     }
 
-    mutating func element(_ e: DataElement, characterSet cs: SpecificCharacterSet, steps: [AttributePath.Step]) {
+    /// The character set of a data set, whether its printable ASCII bytes are ASCII, and
+    /// whether it is UTF-8.
+    struct TextContext {
+        let characterSet: SpecificCharacterSet
+        let asciiBase: Bool
+        let isUTF8: Bool
+    }
+
+    mutating func element(_ e: DataElement, text: TextContext, steps: [AttributePath.Step]) {
         switch e.value {
         case let .sequence(items):
             out.raw("{\"vr\":\"SQ\"")
@@ -98,7 +107,7 @@ struct DICOMJSONWriter {
                 out.raw(",\"Value\":[")
                 for (i, item) in items.enumerated() {
                     if i > 0 { out.raw(",") }
-                    dataSet(item, inherited: cs, steps: steps + [AttributePath.Step(sequence: e.tag, item: i)])
+                    dataSet(item, inherited: text.characterSet, steps: steps + [AttributePath.Step(sequence: e.tag, item: i)])
                 }
                 out.raw("]")
             }
@@ -114,7 +123,7 @@ struct DICOMJSONWriter {
                let uri = bulkData(AttributePath(e.tag, steps: steps), e) {
                 bulkDataURI(uri)
             } else {
-                value(b, vr: vr, characterSet: cs)
+                value(b, vr: vr, text: text)
             }
         }
         out.raw("}")
@@ -141,7 +150,7 @@ struct DICOMJSONWriter {
     }
 
     /// The "Value" or "InlineBinary" member of a non-empty value.
-    private mutating func value(_ b: ByteView, vr: VR, characterSet cs: SpecificCharacterSet) {
+    private mutating func value(_ b: ByteView, vr: VR, text context: TextContext) {
         switch vr {
         case .OB, .OD, .OF, .OL, .OV, .OW, .UN, .SQ:
             out.raw(",\"InlineBinary\":\"")
@@ -167,7 +176,7 @@ struct DICOMJSONWriter {
         case .FD:
             numbers(BinaryValues.doubles(b)) { $0.floatingPoint($1.description, isFinite: $1.isFinite, isNaN: $1.isNaN, sign: $1.sign) }
         default:
-            text(b, vr: vr, characterSet: cs)
+            text(b, vr: vr, context)
         }
     }
 
@@ -184,8 +193,9 @@ struct DICOMJSONWriter {
 
     private static let groupNames: [StaticString] = ["\"Alphabetic\":", "\"Ideographic\":", "\"Phonetic\":"]
 
-    private mutating func text(_ b: ByteView, vr: VR, characterSet cs: SpecificCharacterSet) {
-        let values = JSONTextValues.utf8Values(b, vr: vr, characterSet: cs)
+    private mutating func text(_ b: ByteView, vr: VR, _ context: TextContext) {
+        let values = JSONTextValues.utf8Values(b, vr: vr, characterSet: context.characterSet,
+                                                    asciiBase: context.asciiBase, isUTF8: context.isUTF8)
         if values.isEmpty || (values.count == 1 && values[0].isEmpty) { return }
         out.raw(",\"Value\":[")
         for (i, v) in values.enumerated() {

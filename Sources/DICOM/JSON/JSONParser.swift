@@ -170,11 +170,16 @@ struct JSONParser {
     private mutating func string() throws -> String {
         i += 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        var ascii = true
         while i < input.count {
             let c = input[i]
             if c == 0x22 {
                 let s = UnsafeBufferPointer(rebasing: input[start..<i])
+                if ascii {
+                    i += 1
+                    return String(decoding: s, as: UTF8.self)
+                }
                 guard let text = String(validating: s, as: UTF8.self) else {
                     i = start
                     throw error("string is not valid UTF-8")
@@ -184,6 +189,7 @@ struct JSONParser {
             }
             if c == 0x5C { break }
             guard c >= 0x20 else { throw error("control character in string") }
+            if c >= 0x80 { ascii = false }
             i += 1
         }
         var buffer = Array(UnsafeBufferPointer(rebasing: input[start..<i]))

@@ -42,7 +42,7 @@ public struct DICOMRange<Bound: DICOMRangeBound>: Sendable, Hashable, CustomStri
     /// Parses `A-B`, `-B` or `A-`; nil for a single value or anything invalid.
     public init?(_ text: some StringProtocol) {
         let s = String(text).trimmingDICOMPadding()
-        guard s.contains("-"), Bound(s) == nil else { return nil }
+        guard s.utf8.contains(0x2D), Bound(s) == nil else { return nil }
         for i in s.indices where s[i] == "-" {
             let left = s[..<i].trimmingDICOMPadding()
             let right = s[s.index(after: i)...].trimmingDICOMPadding()

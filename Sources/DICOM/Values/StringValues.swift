@@ -37,11 +37,13 @@ public enum StringValues {
         vr.usesSpecificCharacterSet ? characterSet : .default
     }
 
-    /// Decodes the bytes of a string value and returns its values, each trimmed.
+    /// Decodes the bytes of a string value and returns its values, each trimmed. A value field
+    /// holding only padding has no value (empty result), as a zero-length one.
     public static func decode(_ bytes: ByteView, vr: VR, characterSet: SpecificCharacterSet) -> [String] {
         let cs = StringValues.characterSet(characterSet, for: vr)
         let text = bytes.withUnsafeBytes { cs.decode($0, vr: vr) }
-        return split(text, vr: vr).map { trim($0, vr: vr) }
+        let values = split(text, vr: vr).map { trim($0, vr: vr) }
+        return values.count == 1 && values[0].isEmpty ? [] : values
     }
 
     /// Encodes values for `vr`: joined with `\`, encoded with the character set, padded to an
@@ -53,7 +55,7 @@ public enum StringValues {
     public static func encode(_ values: [String], vr: VR, characterSet: SpecificCharacterSet) throws -> [UInt8] {
         guard vr.isString else { throw DICOMError.encoding("VR \(vr) is not a character string VR") }
         if vr.allowsMultipleStringValues {
-            if let bad = values.first(where: { $0.contains("\\") }) {
+            if let bad = values.first(where: { $0.utf8.contains(0x5C) }) {
                 throw DICOMError.encoding("backslash in a value of VR \(vr): \(bad)")
             }
         } else if values.count > 1 {

@@ -129,6 +129,17 @@ import Testing
         #expect(text.contains(#""00100010":{"vr":"PN","Value":[{"Alphabetic":"Grüß"}]}}]"#))
     }
 
+    @Test func invalidUTF8IsReplacedNotCopied() throws {
+        var ds = DataSet()
+        try ds.put(0x0008, 0x0005, .CS, "ISO_IR 192")
+        ds.put(0x0010, 0x0020, .LO, bytes: [0x41, 0xC3, 0x28, 0x42])  // C3 28 is not UTF-8
+        ds.put(0x0010, 0x0021, .LO, bytes: Array("Köln\\Zürich".utf8))
+        let text = json(ds)
+        #expect(text.contains("\"00100020\":{\"vr\":\"LO\",\"Value\":[\"A\u{FFFD}(B\"]}"))
+        #expect(text.contains(#""00100021":{"vr":"LO","Value":["Köln","Zürich"]}"#))
+        #expect(try DICOMJSONDecoder().decode(text).count == 3)
+    }
+
     @Test func arrays() throws {
         var a = DataSet()
         try a.put(0x0020, 0x000D, .UI, "1.2")

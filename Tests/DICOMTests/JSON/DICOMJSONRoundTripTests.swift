@@ -50,7 +50,8 @@ import Testing
 
         var leaf = DataSet()
         try leaf.put(0x0008, 0x0100, .SH, "T-D3000")
-        try leaf.put(0x0008, 0x0104, .LO, "Brustkorb – Übersicht")
+        // An item has no (0008,0005) of its own: it is encoded with the set it will inherit.
+        try leaf.set(Tag(0x0008, 0x0104), vr: .LO, string: "Brustkorb – Übersicht", inheriting: .utf8)
         var middle = DataSet()
         middle.setSequence(Tag(0x0008, 0x2228), items: [leaf, DataSet(), leaf])
         try middle.put(0x0008, 0x1155, .UI, "1.2.3.4")

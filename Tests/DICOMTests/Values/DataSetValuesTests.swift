@@ -26,6 +26,9 @@ import Testing
         #expect(ds.strings(Tag(0x0020, 0x4000)) == ["  indented \\ text"])
         #expect(ds.string(Tag(0x0008, 0x0016)) == "1.2")
         #expect(ds.string(Tag(0x7777, 0x0010)) == nil)
+        ds[Tag(0x0010, 0x0030)] = DataElement(tag: Tag(0x0010, 0x0030), vr: .DA, bytes: Array("  ".utf8))
+        #expect(ds.string(Tag(0x0010, 0x0030)) == nil)  // padding only: no value
+        #expect(ds.strings(Tag(0x0010, 0x0030)) == [])
     }
 
     @Test func multiValuedSplitting() {
