@@ -16,8 +16,8 @@ extension DataSet {
     /// `parent`.
     public func specificCharacterSet(inheriting parent: SpecificCharacterSet) -> SpecificCharacterSet {
         guard let e = self[ValueTags.specificCharacterSet] else { return parent }
-        let text = e.bytes.withUnsafeBytes { SpecificCharacterSet.default.decode($0, vr: .CS) }
-        return SpecificCharacterSet(value: text.trimmingDICOMPadding())
+        let text = e.bytes.withUnsafeBytes { SpecificCharacterSet.default.decode($0, vr: .CS) }.trimmingDICOMPadding()
+        return text.isEmpty ? .default : SpecificCharacterSet(value: text)
     }
 
     // MARK: Strings

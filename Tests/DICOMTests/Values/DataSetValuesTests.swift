@@ -131,6 +131,9 @@ import Testing
         try own.set(Tag(0x0008, 0x0005), vr: .CS, string: "ISO_IR 192")
         #expect(own.specificCharacterSet(inheriting: root.specificCharacterSet) == .utf8)
         #expect(DataSet().specificCharacterSet == .default)
+        var empty = DataSet()
+        empty.put(0x0008, 0x0005, .CS, bytes: [])
+        #expect(empty.specificCharacterSet(inheriting: .utf8) == .default)  // present but empty: the default
     }
 
     @Test func attributeTags() {
