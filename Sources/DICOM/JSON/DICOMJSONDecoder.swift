@@ -3,6 +3,12 @@ public struct BulkDataReference: Sendable, Hashable {
     public let path: AttributePath
     public let vr: VR
     public let uri: String
+
+    public init(path: AttributePath, vr: VR, uri: String) {
+        self.path = path
+        self.vr = vr
+        self.uri = uri
+    }
 }
 
 /// Returns the value bytes behind a BulkDataURI (little endian for binary VRs, encoded text for
