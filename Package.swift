@@ -19,9 +19,11 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
         .target(name: "DICOMNetwork", dependencies: ["DICOM"], path: "Sources/DICOMNetwork"),
+        .target(name: "Archive", dependencies: ["DICOM", "CSQLite"], path: "Sources/Archive"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs"),
         .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "DICOM"], path: "Tests/ArchiveTests"),
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,123 @@
+/// The SQLite index's schema, as numbered migrations applied in order at start-up. A database
+/// is never changed by hand: each new version appends a migration.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: the four levels of PS3.4 C.6 (patient, study, series, image), known peers, settings.
+        """
+        CREATE TABLE patients(
+            id INTEGER PRIMARY KEY,
+            patient_id TEXT NOT NULL,
+            issuer TEXT NOT NULL DEFAULT '',
+            patient_name TEXT NOT NULL DEFAULT '',
+            patient_name_norm TEXT NOT NULL DEFAULT '',
+            birth_date TEXT NOT NULL DEFAULT '',
+            birth_time TEXT NOT NULL DEFAULT '',
+            sex TEXT NOT NULL DEFAULT '',
+            other_ids TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            UNIQUE(patient_id, issuer)
+        );
+        CREATE INDEX patients_name ON patients(patient_name_norm);
+        CREATE INDEX patients_birth ON patients(birth_date);
+
+        CREATE TABLE studies(
+            id INTEGER PRIMARY KEY,
+            patient_fk INTEGER NOT NULL REFERENCES patients(id),
+            study_uid TEXT NOT NULL UNIQUE,
+            study_date TEXT NOT NULL DEFAULT '',
+            study_time TEXT NOT NULL DEFAULT '',
+            accession TEXT NOT NULL DEFAULT '',
+            study_id TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            referring_name TEXT NOT NULL DEFAULT '',
+            referring_name_norm TEXT NOT NULL DEFAULT '',
+            patient_age TEXT NOT NULL DEFAULT '',
+            patient_size TEXT NOT NULL DEFAULT '',
+            patient_weight TEXT NOT NULL DEFAULT '',
+            institution TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        );
+        CREATE INDEX studies_patient ON studies(patient_fk);
+        CREATE INDEX studies_date ON studies(study_date, study_time);
+        CREATE INDEX studies_accession ON studies(accession);
+        CREATE INDEX studies_study_id ON studies(study_id);
+        CREATE INDEX studies_referring ON studies(referring_name_norm);
+        CREATE INDEX studies_created ON studies(created_at);
+
+        CREATE TABLE series(
+            id INTEGER PRIMARY KEY,
+            study_fk INTEGER NOT NULL REFERENCES studies(id),
+            series_uid TEXT NOT NULL UNIQUE,
+            modality TEXT NOT NULL DEFAULT '',
+            series_number TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            body_part TEXT NOT NULL DEFAULT '',
+            series_date TEXT NOT NULL DEFAULT '',
+            series_time TEXT NOT NULL DEFAULT '',
+            station_name TEXT NOT NULL DEFAULT '',
+            manufacturer TEXT NOT NULL DEFAULT '',
+            performing_name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        );
+        CREATE INDEX series_study ON series(study_fk);
+        CREATE INDEX series_modality ON series(modality);
+
+        CREATE TABLE instances(
+            id INTEGER PRIMARY KEY,
+            series_fk INTEGER NOT NULL REFERENCES series(id),
+            sop_uid TEXT NOT NULL UNIQUE,
+            sop_class TEXT NOT NULL,
+            instance_number TEXT NOT NULL DEFAULT '',
+            content_date TEXT NOT NULL DEFAULT '',
+            content_time TEXT NOT NULL DEFAULT '',
+            number_of_frames TEXT NOT NULL DEFAULT '',
+            rows INTEGER,
+            columns INTEGER,
+            transfer_syntax TEXT NOT NULL,
+            charset TEXT NOT NULL DEFAULT '',
+            file TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            calling_ae TEXT NOT NULL DEFAULT '',
+            received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        );
+        CREATE INDEX instances_series ON instances(series_fk);
+        CREATE INDEX instances_class ON instances(sop_class);
+
+        CREATE TABLE peers(
+            id INTEGER PRIMARY KEY,
+            ae_title TEXT NOT NULL UNIQUE,
+            host TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            allow_find INTEGER NOT NULL DEFAULT 1,
+            allow_move INTEGER NOT NULL DEFAULT 1,
+            allow_get INTEGER NOT NULL DEFAULT 1,
+            allow_store INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        );
+
+        CREATE TABLE settings(
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ]
+
+    static var version: Int { migrations.count }
+
+    /// Applies the migrations the database lacks, each in its own transaction.
+    static func migrate(_ db: SQLiteConnection) throws {
+        try db.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)")
+        let current = Int(try db.scalar("SELECT max(version) FROM schema_version") ?? 0)
+        guard current <= version else {
+            throw ArchiveError.incompatibleIndex("the index in \(db.path) has schema version \(current), newer than this program's \(version): use a newer swiftpacs")
+        }
+        for v in current..<version {
+            try db.transaction {
+                try db.execute(migrations[v])
+                try db.prepare("INSERT INTO schema_version(version) VALUES (?)").run([.int(Int64(v + 1))])
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DICOM
+
+/// Files of the archive under `<data>/files`, named by random identifiers — never by DICOM
+/// values, so no UID can reach a path. Writes go to `<data>/tmp` first.
+public struct FileStore: Sendable {
+    public let root: String
+    var filesDir: String { root + "/files" }
+    var tmpDir: String { root + "/tmp" }
+
+    public init(root: String) throws {
+        self.root = root
+        for d in [root, filesDir, tmpDir] {
+            if mkdir(d, 0o755) != 0 && errno != EEXIST {
+                throw ArchiveError.dataDirectory("cannot create \(d): \(String(cString: strerror(errno))) (set --data or SWIFTPACS_DATA to a writable directory)")
+            }
+        }
+        guard access(root, W_OK) == 0, access(filesDir, W_OK) == 0 else {
+            throw ArchiveError.dataDirectory("the data directory \(root) is not writable (set --data or SWIFTPACS_DATA to a writable directory)")
+        }
+    }
+
+    /// `ab/cd/<32 hex digits>.dcm`, from 128 random bits.
+    public func newRelativePath() -> String {
+        var g = SystemRandomNumberGenerator()
+        let hex = (0..<2).map { _ in
+            let s = String(g.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }.joined()
+        let a = hex.prefix(2), b = hex.dropFirst(2).prefix(2)
+        return "\(a)/\(b)/\(hex).dcm"
+    }
+
+    public func absolutePath(_ relative: String) -> String { filesDir + "/" + relative }
+
+    /// Writes `parts` to `relative`: temporary file, fsync, rename, fsync of the directory.
+    /// When this returns the file is durable; when it throws nothing is left behind.
+    public func write(_ parts: [[UInt8]], to relative: String) throws {
+        let comps = relative.split(separator: "/")
+        var dir = filesDir
+        for c in comps.dropLast() {
+            dir += "/" + c
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+                throw ArchiveError.storage("cannot create \(dir): \(String(cString: strerror(errno)))")
+            }
+        }
+        let tmp = tmpDir + "/" + String(comps.last!) + ".part"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ArchiveError.storage("cannot create \(tmp): \(String(cString: strerror(errno)))") }
+        var failure: String?
+        for p in parts where failure == nil {
+            p.withUnsafeBytes { raw in
+                var off = 0
+                while off < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failure = String(cString: strerror(errno))
+                        return
+                    }
+                    off += n
+                }
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil, rename(tmp, absolutePath(relative)) != 0 { failure = String(cString: strerror(errno)) }
+        if let f = failure {
+            unlink(tmp)
+            throw ArchiveError.storage("cannot write \(relative): \(f) (is the disk full?)")
+        }
+        Self.syncDirectory(dir)
+    }
+
+    static func syncDirectory(_ path: String) {
+        let d = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if d >= 0 { fsync(d); close(d) }
+    }
+
+    /// Removes a file (after its index row is gone).
+    public func remove(_ relative: String) {
+        unlink(absolutePath(relative))
+    }
+
+    public func size(_ relative: String) -> Int? {
+        var st = stat()
+        return stat(absolutePath(relative), &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// Start-up recovery: removes interrupted writes in tmp/, and (when `known` is given)
+    /// files that no index row names — written before a crash that came before the commit.
+    public func sweep(known: Set<String>?) -> (temporary: Int, orphans: Int) {
+        var temporary = 0, orphans = 0
+        for name in Self.list(tmpDir) where !name.hasPrefix(".") {
+            unlink(tmpDir + "/" + name)
+            temporary += 1
+        }
+        guard let known else { return (temporary, 0) }
+        for a in Self.list(filesDir) where a.count == 2 {
+            for b in Self.list(filesDir + "/" + a) where b.count == 2 {
+                for f in Self.list(filesDir + "/" + a + "/" + b) {
+                    let rel = a + "/" + b + "/" + f
+                    if !known.contains(rel) {
+                        unlink(absolutePath(rel))
+                        orphans += 1
+                    }
+                }
+            }
+        }
+        return (temporary, orphans)
+    }
+
+    static func list(_ dir: String) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name != "." && name != ".." { out.append(name) }
+        }
+        return out
+    }
+
+    /// Bytes used by the file system holding the data directory, and bytes free there.
+    public func diskSpace() -> (total: Int, free: Int) {
+        var s = statvfs()
+        guard statvfs(root, &s) == 0 else { return (0, 0) }
+        return (Int(s.f_blocks) * Int(s.f_frsize), Int(s.f_bavail) * Int(s.f_frsize))
+    }
+}
