@@ -39,6 +39,8 @@ public final class Archive: Sendable {
 
     public enum StoreOutcome: Sendable, Equatable {
         case stored
+        /// Stored, under derived Study/Series Instance UIDs because the data set had none.
+        case storedWithDerivedUIDs
         /// The SOP Instance UID was already here and the policy keeps the first.
         case duplicateKept
         case replaced
@@ -62,7 +64,7 @@ public final class Archive: Sendable {
         } catch {
             throw ArchiveError.invalidInstance("the data set cannot be read: \(error)")
         }
-        let record = try InstanceRecord.extract(from: header)
+        let record = try InstanceRecord.extract(from: header, sopClass: expectedSOPClass, sopInstance: expectedSOPInstance)
         if let c = expectedSOPClass, !c.isEmpty, c != record.sopClassUID {
             throw ArchiveError.uidMismatch("the data set's SOP Class UID \(record.sopClassUID) differs from the command's \(c)")
         }
@@ -86,7 +88,7 @@ public final class Archive: Sendable {
                         try IndexDeletion.deleteInstance(sopInstanceUID: record.sopInstanceUID, in: db)
                     }
                     _ = try index.insert(record, file: relative, size: size, transferSyntax: transferSyntax.uid, callingAE: callingAE, in: db)
-                    return (old == nil ? .stored : .replaced, old)
+                    return (old != nil ? .replaced : (record.syntheticUIDs ? .storedWithDerivedUIDs : .stored), old)
                 }
             }
             if outcome == .duplicateKept { files.remove(relative) }

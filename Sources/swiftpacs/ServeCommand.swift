@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import DICOM
+import DICOMNetwork
+import Archive
+import PACS
 
 /// `swiftpacs serve`: settings from flags, then environment, then defaults (SPEC §1).
 enum ServeCommand {
@@ -16,6 +19,10 @@ enum ServeCommand {
       --dicom-port N    DICOM port, 0 disables                     (SWIFTPACS_DICOM_PORT, default 11112)
       --http-port N     HTTP port, 0 disables                      (SWIFTPACS_HTTP_PORT, default 3000)
       --host ADDR       address to listen on                       (SWIFTPACS_HOST, default 0.0.0.0)
+      --accept-unknown-storers on|off
+                        whether callers that are not known peers may C-STORE (stored
+                        in the data directory; default off)
+      --debug           log every PDU and DIMSE message (the DICOM log's debug mode)
       -h, --help        show this help
 
     Stops cleanly on SIGTERM or SIGINT.
@@ -27,6 +34,8 @@ enum ServeCommand {
         var dicomPort = 11112
         var httpPort = 3000
         var host = "0.0.0.0"
+        var acceptUnknownStorers: Bool?
+        var debug = false
     }
 
     @Sendable static func run(_ args: [String]) -> Int32 {
@@ -42,7 +51,8 @@ enum ServeCommand {
         while i < args.count {
             let a = args[i]
             if a == "-h" || a == "--help" { print(help); return 0 }
-            guard ["--data", "--aet", "--dicom-port", "--http-port", "--host"].contains(a) else {
+            if a == "--debug" { o.debug = true; i += 1; continue }
+            guard ["--data", "--aet", "--dicom-port", "--http-port", "--host", "--accept-unknown-storers"].contains(a) else {
                 Console.error("swiftpacs serve: unknown option '\(a)'. Run 'swiftpacs serve --help'.")
                 return 2
             }
@@ -55,6 +65,12 @@ enum ServeCommand {
             case "--data": o.data = v
             case "--aet": o.aet = v
             case "--host": o.host = v
+            case "--accept-unknown-storers":
+                guard v == "on" || v == "off" else {
+                    Console.error("swiftpacs serve: --accept-unknown-storers takes on or off, not '\(v)'")
+                    return 2
+                }
+                o.acceptUnknownStorers = v == "on"
             default: portTexts.append((a, v))
             }
             i += 2
@@ -66,8 +82,8 @@ enum ServeCommand {
             }
             if name.contains("DICOM") || name == "--dicom-port" { o.dicomPort = p } else { o.httpPort = p }
         }
-        guard (1...16).contains(o.aet.count), !o.aet.contains(where: { $0.isWhitespace || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }) else {
-            Console.error("swiftpacs serve: AE title '\(o.aet)' is invalid: use 1-16 characters without spaces, control characters or backslash (--aet or SWIFTPACS_AET)")
+        if let problem = Validation.aeTitleProblem(o.aet) {
+            Console.error("swiftpacs serve: AE title '\(o.aet)' is invalid: \(problem) (--aet or SWIFTPACS_AET)")
             return 2
         }
         if mkdir(o.data, 0o755) != 0 && errno != EEXIST {
@@ -78,10 +94,6 @@ enum ServeCommand {
             Console.error("swiftpacs serve: data directory '\(o.data)' is not writable (set --data or SWIFTPACS_DATA to a writable directory)")
             return 1
         }
-        print("swiftpacs \(Version.string): data in \(o.data), AE title \(o.aet)")
-        print("The DICOM and HTTP services are not part of this build yet; waiting for SIGTERM or SIGINT.")
-        signal(SIGTERM) { _ in exit(0) }
-        signal(SIGINT) { _ in exit(0) }
-        while true { pause() }
+        return Server.run(o)
     }
 }

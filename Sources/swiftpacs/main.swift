@@ -12,6 +12,7 @@ let commands: [String: @Sendable ([String]) -> Int32] = [
     "find": FindCommand.run,
     "move": MoveCommand.run,
     "get": GetCommand.run,
+    "peers": PeersCommand.run,
 ]
 
 let usage = """
@@ -25,6 +26,7 @@ commands:
   find      C-FIND: query a peer
   move      C-MOVE: have a peer send matches to an AE title
   get       C-GET: retrieve matches from a peer into a folder
+  peers     add, list or remove the known DICOM peers
 
 Run 'swiftpacs <command> --help' for a command's options.
 """

@@ -80,10 +80,18 @@ enum Synthetic {
         let archive = try Archive(dataDirectory: dir.path)
         let bytes = try Synthetic.encoded(Synthetic.dataSet(instance: "1.2.3"))
         #expect(throws: ArchiveError.self) { try archive.store(dataSet: bytes, transferSyntax: .explicitVRLittleEndian, expectedSOPInstance: "1.2.4") }
-        var noStudy = Synthetic.dataSet(instance: "1.2.5")
-        noStudy.remove(Tag(0x0020, 0x000D))
-        #expect(throws: ArchiveError.self) { try archive.store(dataSet: try Synthetic.encoded(noStudy), transferSyntax: .explicitVRLittleEndian) }
+        var noUIDs = Synthetic.dataSet(instance: "1.2.5")
+        noUIDs.remove(Tag(0x0008, 0x0018))
+        noUIDs.remove(Tag(0x0008, 0x0016))
+        #expect(throws: ArchiveError.self) { try archive.store(dataSet: try Synthetic.encoded(noUIDs), transferSyntax: .explicitVRLittleEndian) }
         #expect(try archive.statistics().instances == 0)
+        // Without study and series UIDs, placed under derived ones; the command's UIDs stand in for the data set's.
+        var noStudy = noUIDs
+        noStudy.remove(Tag(0x0020, 0x000D))
+        noStudy.remove(Tag(0x0020, 0x000E))
+        #expect(try archive.store(dataSet: try Synthetic.encoded(noStudy), transferSyntax: .explicitVRLittleEndian,
+                                  expectedSOPClass: "1.2.840.10008.5.1.4.1.1.2", expectedSOPInstance: "1.2.5") == .stored)
+        #expect(try archive.exists(sopInstanceUID: "1.2.5"))
     }
 
     @Test func deletionRemovesRowsAndFiles() throws {

@@ -11,11 +11,16 @@ public struct InstanceRecord: Sendable, Equatable {
     public var sopClassUID = "", sopInstanceUID = "", instanceNumber = "", contentDate = "", contentTime = ""
     public var numberOfFrames = "", rows: Int?, columns: Int?
     public var characterSet = ""
+    /// The study or series UID was missing and derived (see `extract`).
+    public var syntheticUIDs = false
 
     public init() {}
 
-    /// Extracts the record; throws when a UID needed to place the instance is missing.
-    public static func extract(from ds: DataSet) throws -> InstanceRecord {
+    /// Extracts the record. The SOP Class and Instance UIDs come from the data set or, when it
+    /// lacks them, from the C-STORE command; a data set without Study or Series Instance UID
+    /// is placed under UIDs derived from its SOP Instance UID (`syntheticUIDs` says so), so
+    /// that no image sent to us is refused for a missing identifier.
+    public static func extract(from ds: DataSet, sopClass fallbackClass: String? = nil, sopInstance fallbackInstance: String? = nil) throws -> InstanceRecord {
         var r = InstanceRecord()
         func s(_ t: Tag) -> String { ds.string(t) ?? "" }
         func all(_ t: Tag) -> String { ds.strings(t).joined(separator: "\\") }
@@ -56,13 +61,21 @@ public struct InstanceRecord: Sendable, Equatable {
         r.numberOfFrames = s(Tag(0x0028, 0x0008))
         r.rows = ds.uint16(Tag(0x0028, 0x0010)).map(Int.init)
         r.columns = ds.uint16(Tag(0x0028, 0x0011)).map(Int.init)
+        if r.sopInstanceUID.isEmpty { r.sopInstanceUID = fallbackInstance ?? "" }
+        if r.sopClassUID.isEmpty { r.sopClassUID = fallbackClass ?? "" }
         var missing: [String] = []
         if r.sopInstanceUID.isEmpty { missing.append("SOP Instance UID (0008,0018)") }
         if r.sopClassUID.isEmpty { missing.append("SOP Class UID (0008,0016)") }
-        if r.studyUID.isEmpty { missing.append("Study Instance UID (0020,000D)") }
-        if r.seriesUID.isEmpty { missing.append("Series Instance UID (0020,000E)") }
         guard missing.isEmpty else {
-            throw ArchiveError.invalidInstance("the data set has no " + missing.joined(separator: ", "))
+            throw ArchiveError.invalidInstance("the data set has no " + missing.joined(separator: " and "))
+        }
+        if r.studyUID.isEmpty {
+            r.studyUID = SyntheticUID.derived(from: r.sopInstanceUID, kind: 1)
+            r.syntheticUIDs = true
+        }
+        if r.seriesUID.isEmpty {
+            r.seriesUID = SyntheticUID.derived(from: r.sopInstanceUID, kind: 2)
+            r.syntheticUIDs = true
         }
         return r
     }
@@ -72,4 +85,19 @@ public struct InstanceRecord: Sendable, Equatable {
 /// the index keeps an upper-cased copy.
 public enum NameNormalizer {
     public static func normalize(_ s: String) -> String { s.uppercased() }
+}
+
+/// UIDs under the 2.25 root (PS3.5 §B.2) derived deterministically from another UID, for
+/// instances that arrive without a Study or Series Instance UID.
+enum SyntheticUID {
+    static func derived(from uid: String, kind: UInt64) -> String {
+        var h1: UInt64 = 0xcbf29ce484222325 ^ kind, h2: UInt64 = 0x84222325cbf29ce4 &+ kind
+        for b in uid.utf8 {
+            h1 = (h1 ^ UInt64(b)) &* 0x100000001b3
+            h2 = (h2 &+ UInt64(b)) &* 0x9E3779B97F4A7C15
+        }
+        // 2.25.<decimal of a 127-bit number>: two halves printed as one decimal would need
+        // 128-bit arithmetic; printing both halves keeps it unique enough and under 64 chars.
+        return "2.25.\(h1 >> 1)\(h2 % 1_000_000_000_000)"
+    }
 }
