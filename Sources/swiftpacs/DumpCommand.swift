@@ -3,7 +3,7 @@ import DICOM
 /// `swiftpacs dump FILE…`: prints each file like DCMTK's dcmdump.
 enum DumpCommand {
     static let help = """
-    usage: swiftpacs dump [--max-length N] [--no-pixel-data] FILE...
+    usage: swiftpacs dump [--max-length N] [--no-pixel-data] [--json] FILE...
 
     Prints each DICOM file one element per line: tag, VR, value, length, multiplicity and
     keyword, with sequence items indented, in the layout of DCMTK's dcmdump. Files with a
@@ -12,6 +12,7 @@ enum DumpCommand {
     options:
       --max-length N    print at most N characters of a value (default 64)
       --no-pixel-data   stop reading at Pixel Data (7fe0,0010)
+      --json            print the data set in the DICOM JSON model (PS3.18 F.2) instead
       -h, --help        show this help
 
     Exit status: 0 when every file was read, 1 when one could not be, 2 for a usage error.
@@ -21,6 +22,7 @@ enum DumpCommand {
         var dumper = DataSetDumper()
         var options = ReadOptions()
         var files: [String] = []
+        var json = false
         var i = 0
         while i < args.count {
             let a = args[i]
@@ -35,6 +37,8 @@ enum DumpCommand {
                 }
                 dumper.maxValueLength = n
                 i += 1
+            case "--json":
+                json = true
             case "--no-pixel-data":
                 options.stopBefore = Tag(0x7FE0, 0x0010)
             default:
@@ -54,6 +58,10 @@ enum DumpCommand {
         for path in files {
             do {
                 let file = try DICOMFile.read(path: path, options: options)
+                if json {
+                    Console.write(DICOMJSONEncoder(bulkDataThreshold: 1 << 30).encodeString(file.dataSet) + "\n")
+                    continue
+                }
                 if files.count > 1 { Console.write("# \(path)\n") }
                 Console.write(dumper.dump(file))
             } catch {

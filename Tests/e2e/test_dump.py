@@ -125,3 +125,45 @@ def test_dump_help_and_errors(swiftpacs, tmp_path):
     junk.write_bytes(b"\x08\x00\x10\x00LO\xff\x7fshort")
     bad = run([swiftpacs, "dump", str(junk)])
     assert bad.returncode == 1 and "offset" in bad.stderr
+
+
+JSON_FILES = ["CT_small.dcm", "MR_small.dcm", "rtplan.dcm", "rtstruct.dcm", "test-SR.dcm", "waveform_ecg.dcm",
+              "MR_small_bigendian.dcm", "image_dfl.dcm", "nested_priv_SQ.dcm", "reportsi.dcm"]
+
+
+@pytest.mark.parametrize("name", JSON_FILES)
+def test_json_matches_pydicom(swiftpacs, name):
+    """`swiftpacs dump --json` (PS3.18 F.2) read back by pydicom equals pydicom's own reading."""
+    import json
+    path = data_path() / "test_files" / name
+    ours = run([swiftpacs, "dump", "--json", str(path)])
+    assert ours.returncode == 0, ours.stderr
+    from_ours = pydicom.Dataset.from_json(json.loads(ours.stdout))
+    original = pydicom.dcmread(path, force=True)
+    original.decode()
+    big_endian = original.original_encoding[1] is False
+    from_ours.decode()
+
+    def compare(a, b, where):
+        for elem in a:
+            if elem.tag.group == 0x0002 or elem.tag.is_private and elem.VR in ("UN",):
+                continue
+            assert elem.tag in b, f"{where}{elem.tag} missing"
+            other = b[elem.tag]
+            if elem.VR == "SQ":
+                assert len(elem.value) == len(other.value), f"{where}{elem.tag} item count"
+                for i, (x, y) in enumerate(zip(elem.value, other.value)):
+                    compare(x, y, f"{where}{elem.tag}[{i}].")
+            elif elem.VR in ("OB", "OW", "OF", "OD", "OL", "UN", "OV"):
+                # InlineBinary is little endian (PS3.18 F.2.7); pydicom keeps big endian bytes raw.
+                if not (big_endian and elem.VR != "OB"):
+                    assert bytes(elem.value or b"") == bytes(other.value or b""), f"{where}{elem.tag} bytes"
+            elif elem.VR == "FL":
+                import struct
+                pack = lambda v: struct.pack(f"<{len(v)}f", *v) if isinstance(v, (list, pydicom.multival.MultiValue)) else struct.pack("<f", v)
+                assert pack(elem.value) == pack(other.value), f"{where}{elem.tag}: {elem.value!r} vs {other.value!r}"
+            elif elem.VR == "PN":
+                assert str(elem.value) == str(other.value), f"{where}{elem.tag}"
+            else:
+                assert elem.value == other.value, f"{where}{elem.tag}: {elem.value!r} vs {other.value!r}"
+    compare(original, from_ours, "")
