@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import struct
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pydicom
 from pydicom.multival import MultiValue
-from pydicom.sequence import Sequence
 
 HOST = "127.0.0.1"
 DCMTK = {name: f"/usr/bin/{name}" for name in
