@@ -19,6 +19,27 @@ def swiftpacs() -> str:
 
 
 @pytest.fixture(scope="session")
+def bench(swiftpacs) -> str:
+    """Path of swiftpacs-bench (SWIFTPACS_BENCH_BIN, else beside the swiftpacs binary under
+    test, else the debug build), whose `scp` command runs our acceptor with in-memory handlers."""
+    path = os.environ.get("SWIFTPACS_BENCH_BIN") or str(Path(swiftpacs).parent / "swiftpacs-bench")
+    if not os.path.exists(path):
+        path = str(ROOT / ".build" / "debug" / "swiftpacs-bench")
+        if not os.path.exists(path):
+            subprocess.run(["swift", "build", "--product", "swiftpacs-bench"], cwd=ROOT, check=True)
+    return path
+
+
+@pytest.fixture
+def servers(bench, tmp_path):
+    """Starts DICOM peers for one test (see dicom_peers.Servers); all stopped at teardown."""
+    from dicom_peers import Servers
+    group = Servers(bench, tmp_path)
+    yield group
+    group.stop_all()
+
+
+@pytest.fixture(scope="session")
 def pydicom_data() -> Path:
     import pydicom
     return Path(pydicom.__file__).parent / "data"

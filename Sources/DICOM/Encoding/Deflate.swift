@@ -41,7 +41,10 @@ public enum Deflate {
         }
     }
 
-    /// Deflates `input` with raw DEFLATE.
+    /// Deflates `input` with raw DEFLATE, padded with one null byte to an even length, as pydicom
+    /// and DCMTK write deflated data sets: DICOM values and fragments have even lengths, and DCMTK
+    /// aborts an association whose data set fragment is odd ("DIMSE: Odd Fragment Length").
+    /// Inflating ignores the pad, which follows the end of the stream.
     public static func deflate(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         var stream = z_stream()
         guard deflateInit2_(&stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -63,6 +66,7 @@ public enum Deflate {
         }
         guard written >= 0 else { throw DICOMError.encoding("zlib deflate failed") }
         out.removeSubrange(written...)
+        if out.count % 2 == 1 { out.append(0) }
         return out
     }
 }

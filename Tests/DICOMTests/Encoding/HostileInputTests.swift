@@ -104,6 +104,18 @@ enum Bytes {
         #expect(try Deflate.inflate(ByteView(compressed), limit: zeros.count).count == zeros.count)
     }
 
+    @Test func deflatedDataIsPaddedToEvenLength() throws {
+        // Whatever the input, the deflated stream is even (it travels in PDVs and files), and the
+        // pad after the end of the stream does not disturb inflating.
+        var rng = SeededRandom(seed: 7)
+        for n in [0, 1, 2, 3, 17, 100, 4096, 10_001] {
+            let input = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let out = try Deflate.deflate(input)
+            #expect(out.count % 2 == 0)
+            #expect(try Deflate.inflate(ByteView(out), limit: n + 1) == input)
+        }
+    }
+
     @Test func everyTruncationOfARealFileFailsCleanly() throws {
         guard TestData.pydicomData != nil else { Issue.record("no test data"); return }
         for rel in ["test_files/CT_small.dcm", "test_files/rtplan.dcm", "test_files/MR_small_bigendian.dcm", "test_files/image_dfl.dcm"] {
