@@ -171,6 +171,23 @@ class Servers:
         self.started.append(server)
         return self._wait_port(server)
 
+    def pacs(self, data: Path, aet: str = "SWIFTPACS", args=(), timeout: float = 30) -> Server:
+        """The real server, `swiftpacs serve`, on `data`; ready when it prints where it listens."""
+        port = free_port()
+        swiftpacs = Path(self.bench).parent / "swiftpacs"
+        cmd = [swiftpacs, "serve", "--data", data, "--aet", aet, "--dicom-port", str(port), "--host", HOST, *args]
+        proc, log = self._spawn("swiftpacs", cmd)
+        server = Server("swiftpacs serve", proc, port, log, aet, {"data": Path(data)})
+        self.started.append(server)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "listening on" in server.output():
+                return server
+            if proc.poll() is not None:
+                raise RuntimeError(f"swiftpacs serve exited with {proc.returncode}: {server.output()}")
+            time.sleep(0.02)
+        raise RuntimeError(f"swiftpacs serve not ready after {timeout} s: {server.output()}")
+
     def stop_all(self):
         for s in reversed(self.started):
             s.stop()
