@@ -66,6 +66,15 @@ public final class SQLiteConnection: @unchecked Sendable {
         return s
     }
 
+    /// A statement that is not cached, for SQL built per request (a query's WHERE clause);
+    /// finalized when released.
+    public func statement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, 0, &stmt, nil)
+        guard rc == SQLITE_OK, let st = stmt else { throw error(rc, sql) }
+        return SQLiteStatement(st, connection: self, sql: sql)
+    }
+
     /// Runs `body` in a transaction (BEGIN IMMEDIATE: takes the write lock up front), committing
     /// on return and rolling back on a throw.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
