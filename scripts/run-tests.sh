@@ -14,9 +14,12 @@ if [ ! -x .build/debug/swiftpacs ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 echo "== Swift unit tests"
 swift test --skip-build 2>&1 | tee "$log_unit" | grep -E '^(✘|✔ Suite|✔ Test run|.*error:)' | grep -v '^✔ Test [^r]' || true
-unit_pass=$(grep -cE '^✔ Test [^r]' "$log_unit" || true)
-unit_fail=$(grep -cE '^✘ Test [^r]' "$log_unit" || true)
-if ! grep -qE '^✔ Test run' "$log_unit" && [ "$unit_fail" -eq 0 ]; then unit_fail=1; echo "swift test did not finish"; fi
+# Swift Testing's closing line gives the total; failed tests are the "✘ Test x() failed" lines
+# (searched anywhere in a line: parallel tests interleave their output).
+unit_total=$(grep -oE 'Test run with [0-9]+ tests?' "$log_unit" | tail -1 | grep -oE '[0-9]+' || echo 0)
+unit_fail=$(grep -oE '✘ Test [^ ]+\(.*\) failed after' "$log_unit" | grep -v 'Test run' | sort -u | wc -l)
+unit_pass=$((unit_total - unit_fail))
+if ! grep -qE 'Test run with [0-9]+ tests? .*(passed|failed)' "$log_unit"; then unit_fail=$((unit_fail + 1)); echo "swift test did not finish"; fi
 
 echo "== end-to-end tests"
 SWIFTPACS_BIN="$PWD/.build/debug/swiftpacs" ${PYTHON:-python3} -m pytest -q -p no:cacheprovider Tests/e2e 2>&1 | tee "$log_e2e" | tail -n 30

@@ -90,7 +90,7 @@ enum Synthetic {
         noStudy.remove(Tag(0x0020, 0x000D))
         noStudy.remove(Tag(0x0020, 0x000E))
         #expect(try archive.store(dataSet: try Synthetic.encoded(noStudy), transferSyntax: .explicitVRLittleEndian,
-                                  expectedSOPClass: "1.2.840.10008.5.1.4.1.1.2", expectedSOPInstance: "1.2.5") == .stored)
+                                  expectedSOPClass: "1.2.840.10008.5.1.4.1.1.2", expectedSOPInstance: "1.2.5") == .storedWithDerivedUIDs)
         #expect(try archive.exists(sopInstanceUID: "1.2.5"))
     }
 
