@@ -20,18 +20,32 @@ public struct FileStore: Sendable {
         guard access(root, W_OK) == 0, access(filesDir, W_OK) == 0 else {
             throw ArchiveError.dataDirectory("the data directory \(root) is not writable (set --data or SWIFTPACS_DATA to a writable directory)")
         }
+        var made = false
+        for d in Self.fanout where access(filesDir + "/" + d, F_OK) != 0 {
+            if mkdir(filesDir + "/" + d, 0o755) != 0 && errno != EEXIST {
+                throw ArchiveError.dataDirectory("cannot create \(filesDir)/\(d): \(String(cString: strerror(errno)))")
+            }
+            made = true
+        }
+        if made {
+            Self.syncDirectory(filesDir)
+            Self.syncDirectory(root)
+        }
     }
 
-    /// `ab/cd/<32 hex digits>.dcm`, from 128 random bits.
+    /// `ab/<32 hex digits>.dcm`, from 128 random bits: 256 folders, made (and made durable)
+    /// once at start, so that a store creates no directory.
     public func newRelativePath() -> String {
         var g = SystemRandomNumberGenerator()
         let hex = (0..<2).map { _ in
             let s = String(g.next() as UInt64, radix: 16)
             return String(repeating: "0", count: 16 - s.count) + s
         }.joined()
-        let a = hex.prefix(2), b = hex.dropFirst(2).prefix(2)
-        return "\(a)/\(b)/\(hex).dcm"
+        return "\(hex.prefix(2))/\(hex).dcm"
     }
+
+    static let hexDigits = Array("0123456789abcdef")
+    static var fanout: [String] { hexDigits.flatMap { a in hexDigits.map { b in String([a, b]) } } }
 
     public func absolutePath(_ relative: String) -> String { filesDir + "/" + relative }
 
@@ -42,7 +56,10 @@ public struct FileStore: Sendable {
         var dir = filesDir
         for c in comps.dropLast() {
             dir += "/" + c
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            if mkdir(dir, 0o755) == 0 {
+                // A folder outside the fan-out made at start: its entry must be durable too.
+                Self.syncDirectory(String(dir[..<dir.lastIndex(of: "/")!]))
+            } else if errno != EEXIST {
                 throw ArchiveError.storage("cannot create \(dir): \(String(cString: strerror(errno)))")
             }
         }
@@ -99,13 +116,11 @@ public struct FileStore: Sendable {
         }
         guard let known else { return (temporary, 0) }
         for a in Self.list(filesDir) where a.count == 2 {
-            for b in Self.list(filesDir + "/" + a) where b.count == 2 {
-                for f in Self.list(filesDir + "/" + a + "/" + b) {
-                    let rel = a + "/" + b + "/" + f
-                    if !known.contains(rel) {
-                        unlink(absolutePath(rel))
-                        orphans += 1
-                    }
+            for f in Self.list(filesDir + "/" + a) {
+                let rel = a + "/" + f
+                if !known.contains(rel) {
+                    unlink(absolutePath(rel))
+                    orphans += 1
                 }
             }
         }
