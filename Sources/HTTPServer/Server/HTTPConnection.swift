@@ -182,7 +182,11 @@ final class HTTPConnection: HTTPBodySource {
                                            method: head.method, path: head.target, status: response.status.code,
                                            bytesSent: sent, duration: Deadline.now.seconds - started.seconds))
         let persist = handle.endExchange() && keepAlive
-        if !persist && !failed { lingeringClose() }
+        if !persist && !failed {
+            // Linger only when the client may still be sending (unread content, pipelined
+            // requests); after a complete exchange a plain close loses nothing.
+            if body.isComplete && parser.bufferedByteCount == 0 { stream.shutdownWrite() } else { lingeringClose() }
+        }
         return persist
     }
 
