@@ -54,7 +54,10 @@ public struct HTTPStaticFiles: Sendable {
         }
         var path = ([root] + clean).joined(separator: "/")
         guard var real = Self.realPath(path), Self.inside(real, root) else { throw HTTPError.notFound() }
-        if Self.isDirectory(real) {
+        let isDirectory = Self.isDirectory(real)
+        // "name/" names a folder; a file under that name is not there (as with open(2)).
+        if segments.last == "" && !isDirectory { throw HTTPError.notFound() }
+        if isDirectory {
             guard let indexFile else { throw HTTPError.notFound() }
             path = real + "/" + indexFile
             guard let r = Self.realPath(path), Self.inside(r, root) else { throw HTTPError.notFound() }
