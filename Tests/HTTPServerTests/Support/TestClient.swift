@@ -20,10 +20,11 @@ struct TestClientError: Error, CustomStringConvertible {
 final class TestClient {
     let socket: HTTPSocket
     var buffer: [UInt8] = []
-    private var scratch = [UInt8](repeating: 0, count: 256 * 1024)
+    private var scratch: [UInt8]
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    init(port: Int, host: String = "127.0.0.1", bufferSize: Int = 256 * 1024) throws {
         socket = try HTTPSocket.connect(host: host, port: port)
+        scratch = [UInt8](repeating: 0, count: bufferSize)
     }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
