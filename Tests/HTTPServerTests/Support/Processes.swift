@@ -24,7 +24,7 @@ func residentKiB() -> Int {
     while fgets(&line, Int32(line.count), f) != nil {
         let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if s.hasPrefix("VmRSS:") {
-            return Int(s.dropFirst(6).split(separator: " ").first ?? "") ?? -1
+            return Int(s.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") ?? -1
         }
     }
     return -1
