@@ -26,6 +26,10 @@ public final class HTTPSocket: HTTPByteStream {
 
     deinit { close() }
 
+    /// The descriptor, for a stream layered on this socket (TLS) to use from the owner
+    /// thread; it stays valid until `close()`.
+    public var descriptor: Int32 { fd }
+
     /// Connects to host:port (a client, for tests and tools).
     public static func connect(host: String, port: Int) throws(HTTPTransportError) -> HTTPSocket {
         var hints = addrinfo()
