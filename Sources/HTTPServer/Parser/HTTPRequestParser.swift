@@ -112,38 +112,38 @@ public struct HTTPRequestParser: Sendable {
 
     // MARK: Lines
 
-    enum Line { case line(Range<Int>), needMore, tooLong, bareCR, bareLF }
+    enum Line { case line(Range<Int>), needMore, failed(HTTPParserEvent) }
 
     /// Finds the next CRLF-terminated line (RFC 9112 §2.2: a bare CR or a bare LF is an
-    /// error here, not a line ending). `limit` bounds the line without its CRLF.
-    mutating func nextLine(limit: Int) -> Line {
+    /// error here, not a line ending). A line longer than `limit` (without its CRLF) fails
+    /// with `tooLong`; `what` names the line in error reasons.
+    mutating func nextLine(limit: Int, what: String, tooLong: (HTTPStatus, String)) -> Line {
         var i = max(scanFrom, pos)
         while i < buffer.count {
             let c = buffer[i]
-            if c == 10 { return .bareLF }
+            if c == 10 { return .failed(fail(.badRequest, "bare LF in the \(what)")) }
             if c == 13 {
                 guard i + 1 < buffer.count else { break }
-                guard buffer[i + 1] == 10 else { return .bareCR }
+                guard buffer[i + 1] == 10 else { return .failed(fail(.badRequest, "bare CR in the \(what)")) }
                 let r = pos..<i
                 pos = i + 2
                 scanFrom = pos
-                return r.count > limit ? .tooLong : .line(r)
+                return r.count > limit ? .failed(fail(tooLong.0, tooLong.1)) : .line(r)
             }
             i += 1
         }
         scanFrom = i
-        return buffer.count - pos > limit ? .tooLong : .needMore
+        return buffer.count - pos > limit ? .failed(fail(tooLong.0, tooLong.1)) : .needMore
     }
 
     // MARK: Request line (RFC 9112 §3)
 
     mutating func parseRequestLine() -> HTTPParserEvent {
         while true {
-            switch nextLine(limit: limits.maxRequestLineLength) {
+            switch nextLine(limit: limits.maxRequestLineLength, what: "request line",
+                            tooLong: (.uriTooLong, "request line longer than \(limits.maxRequestLineLength) octets")) {
             case .needMore: return .needMore
-            case .tooLong: return fail(.uriTooLong, "request line longer than \(limits.maxRequestLineLength) octets")
-            case .bareCR: return fail(.badRequest, "bare CR in the request line")
-            case .bareLF: return fail(.badRequest, "bare LF in the request line")
+            case let .failed(e): return e
             case let .line(r):
                 // RFC 9112 §2.2: empty lines before the request line are ignored.
                 if r.isEmpty { continue }
@@ -196,11 +196,10 @@ public struct HTTPRequestParser: Sendable {
     mutating func parseFieldLines(what: String) -> Section {
         while true {
             let room = limits.maxHeaderBytes - sectionBytes
-            switch nextLine(limit: max(0, room - 2)) {
+            switch nextLine(limit: max(0, room - 2), what: what,
+                            tooLong: (.requestHeaderFieldsTooLarge, "\(what) larger than \(limits.maxHeaderBytes) octets")) {
             case .needMore: return .needMore
-            case .tooLong: return .failed(fail(.requestHeaderFieldsTooLarge, "\(what) larger than \(limits.maxHeaderBytes) octets"))
-            case .bareCR: return .failed(fail(.badRequest, "bare CR in the \(what)"))
-            case .bareLF: return .failed(fail(.badRequest, "bare LF in the \(what)"))
+            case let .failed(e): return .failed(e)
             case let .line(r):
                 if r.isEmpty { return .done }
                 sectionBytes += r.count + 2
@@ -306,11 +305,9 @@ public struct HTTPRequestParser: Sendable {
 
     /// chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF (RFC 9112 §7.1).
     mutating func parseChunkSize() -> HTTPParserEvent {
-        switch nextLine(limit: limits.maxChunkLineLength) {
+        switch nextLine(limit: limits.maxChunkLineLength, what: "chunk-size line", tooLong: (.badRequest, "chunk-size line too long")) {
         case .needMore: return .needMore
-        case .tooLong: return fail(.badRequest, "chunk-size line too long")
-        case .bareCR: return fail(.badRequest, "bare CR in a chunk-size line")
-        case .bareLF: return fail(.badRequest, "bare LF in a chunk-size line")
+        case let .failed(e): return e
         case let .line(r):
             let line = buffer[r]
             let digits = line.prefix(while: isHexDigit)

@@ -28,18 +28,7 @@ import Testing
                 }
                 return .text("\(total) \(sum)")
             }
-            r.get("/stream/{bytes}") { req in
-                let n = Int(try req.parameter("bytes")) ?? 0
-                return .stream { w in
-                    let block = [UInt8](repeating: 120, count: 1 << 20)
-                    var left = n
-                    while left > 0 {
-                        let k = min(left, block.count)
-                        try w.write(block[0..<k])
-                        left -= k
-                    }
-                }
-            }
+            r.get("/stream/{bytes}", streamHandler)
             r.get("/static/{path...}", files.handler)
             var config = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
             config.limits.maxBodySize = 1 << 20

@@ -34,20 +34,7 @@ import Testing
 
     static func streamingRouter() -> HTTPRouter {
         var r = HTTPRouter()
-        // `bytes` octets from one 1 MiB block, with or without a declared length.
-        r.get("/stream/{bytes}") { req in
-            let n = Int(try req.parameter("bytes")) ?? 0
-            let counted = req.query("counted") != nil
-            return .stream(length: counted ? n : nil) { w in
-                let block = [UInt8](repeating: 120, count: 1 << 20)
-                var left = n
-                while left > 0 {
-                    let k = min(left, block.count)
-                    try w.write(block[0..<k])
-                    left -= k
-                }
-            }
-        }
+        r.get("/stream/{bytes}", streamHandler)
         return r
     }
 

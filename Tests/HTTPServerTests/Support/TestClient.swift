@@ -157,3 +157,19 @@ final class RecordLog: @unchecked Sendable {
     func add(_ r: HTTPAccessRecord) { pthread_mutex_lock(&lock); records.append(r); pthread_mutex_unlock(&lock) }
     var all: [HTTPAccessRecord] { pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }; return records }
 }
+
+/// `/stream/{bytes}`: that many octets from one 1 MiB block, chunked, or with a declared
+/// length when the query has `counted`.
+let streamHandler: HTTPHandler = { req in
+    let n = Int(try req.parameter("bytes")) ?? 0
+    let counted = req.query("counted") != nil
+    return .stream(length: counted ? n : nil) { w in
+        let block = [UInt8](repeating: 120, count: 1 << 20)
+        var left = n
+        while left > 0 {
+            let k = min(left, block.count)
+            try w.write(block[0..<k])
+            left -= k
+        }
+    }
+}
