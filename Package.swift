@@ -21,11 +21,15 @@ let package = Package(
         .target(name: "DICOMNetwork", dependencies: ["DICOM"], path: "Sources/DICOMNetwork"),
         .target(name: "Archive", dependencies: ["DICOM", "CSQLite"], path: "Sources/Archive"),
         .target(name: "PACS", dependencies: ["DICOM", "DICOMNetwork", "Archive"], path: "Sources/PACS"),
+        .target(name: "HTTPServer", path: "Sources/HTTPServer"),
+        .target(name: "TLS", dependencies: ["HTTPServer", "COpenSSL"], path: "Sources/TLS"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork", "Archive", "PACS"], path: "Sources/swiftpacs"),
         .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "DICOM"], path: "Tests/ArchiveTests"),
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], path: "Tests/HTTPServerTests"),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPServer"], path: "Tests/TLSTests"),
     ],
     swiftLanguageModes: [.v6]
 )
