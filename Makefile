@@ -7,7 +7,7 @@ PYTHON     ?= python3
 DATA       ?= ./data
 # System packages: what the build links against, and the real DICOM peers the tests use.
 APT_BUILD  := libsqlite3-dev libssl-dev zlib1g-dev pkg-config
-APT_TEST   := dcmtk
+APT_TEST   := dcmtk curl openssl
 # Python packages, pinned: pydicom is also the pinned source of the data dictionary.
 PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest
 
