@@ -5,6 +5,8 @@ import DICOM
 import DICOMNetwork
 import Archive
 import PACS
+import HTTPServer
+import WebAPI
 
 /// Wiring of `swiftpacs serve`: the archive, the DICOM acceptor, signal handling.
 enum Server {
@@ -43,6 +45,22 @@ enum Server {
             }
             dicom?.start()
         }
+        let dicomStatus: String = dicom.map { "listening on \(o.host):\($0.port)" } ?? "disabled"
+        var http: HTTPServer?
+        if o.httpPort > 0 {
+            var config = HTTPServerConfiguration(host: o.host, port: o.httpPort)
+            config.accessLog = { record in log.record(.debug, record.logLine, peer: nil) }
+            let app = WebApplication(version: Version.string, archive: archive, dicomStatus: { dicomStatus })
+            do {
+                http = try HTTPServer(configuration: config, responder: app.router())
+            } catch {
+                Console.error("swiftpacs serve: the web server cannot listen on \(o.host):\(o.httpPort): \(error) (set --http-port or SWIFTPACS_HTTP_PORT to a free port, or 0 to disable)")
+                dicom?.stop()
+                archive.close()
+                return 1
+            }
+            http?.start()
+        }
         let stats = try? archive.statistics()
         // Written straight to the descriptor: scripts wait for these lines, so no buffering.
         Console.write("swiftpacs \(Version.string): data in \(o.data) (\(stats?.instances ?? 0) instances)\n")
@@ -51,11 +69,16 @@ enum Server {
         } else {
             Console.write("DICOM: disabled (port 0)\n")
         }
-        Console.write("HTTP: not part of this build yet\n")
+        if let h = http {
+            Console.write("HTTP: listening on \(o.host):\(h.port) (GET /api/health)\n")
+        } else {
+            Console.write("HTTP: disabled (port 0)\n")
+        }
         var sig: Int32 = 0
         sigwait(&stopSignals, &sig)
         log.record(.info, "stopping on \(sig == SIGTERM ? "SIGTERM" : "SIGINT"): no new associations; waiting for those in progress", peer: nil)
         dicom?.stop()
+        http?.stop(grace: 5)
         var waited = 0
         while let d = dicom, d.activeAssociations > 0, waited < 100 {
             usleep(100_000)
