@@ -10,7 +10,7 @@ struct RequestDispatcher {
 
     func handle(_ m: DIMSEMessage) throws(AssociationError) {
         guard let field = m.command.field else { return }
-        provider.event(.operation(id: context.associationID, summary: m.command.summary))
+        provider.event(.operation(id: context.associationID, command: m.command))
         if field == .cCancelRQ { return }  // a cancel for something already finished
         if let refusal = provider.authorize(field, context) {
             try respond(to: m, field: responseField(field), result: refusal)

@@ -72,7 +72,8 @@ public enum ServerEvent: Sendable {
     case associationAccepted(id: Int, calling: String, called: String, address: String, contexts: Int)
     case associationRejected(calling: String, called: String, address: String, reason: String)
     case associationEnded(id: Int, how: String)
-    case operation(id: Int, summary: String)
+    /// A request arrived (its command; format it with `summary` only when it is logged).
+    case operation(id: Int, command: DIMSECommand)
     case failure(String)
 }
 

@@ -10,6 +10,10 @@ public final class TCPSocket: @unchecked Sendable {
     private var fd: Int32
     public let peerAddress: String
     public let peerPort: Int
+    // Read-ahead buffer (owned by the thread that reads).
+    private var readAhead = [UInt8](repeating: 0, count: TCPSocket.readAheadSize)
+    private var bufferStart = 0
+    private var bufferEnd = 0
 
     init(fd: Int32, peerAddress: String, peerPort: Int) {
         self.fd = fd
@@ -23,6 +27,7 @@ public final class TCPSocket: @unchecked Sendable {
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
     var rawDescriptor: Int32 { fd }
+    var hasBufferedData: Bool { bufferEnd > bufferStart }
 
     /// Connects to host:port within `timeout` seconds.
     public static func connect(host: String, port: Int, timeout: Double) throws(TransportError) -> TCPSocket {
@@ -85,10 +90,45 @@ public final class TCPSocket: @unchecked Sendable {
     /// Reads exactly `count` bytes; each wait for data is bounded by `timeout`.
     public func read(exactly count: Int, timeout: Double?, what: @autoclosure () -> String = "for data") throws(TransportError) -> [UInt8] {
         var failure: TransportError?
-        // Uninitialised storage: the kernel fills it, so no pass zeroing megabytes first.
+        // Uninitialised storage: the kernel (or the buffer) fills it, so no pass zeroing megabytes first.
         let out = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
             var got = 0
+            // Bytes already read ahead come first.
+            let buffered = min(count, bufferEnd - bufferStart)
+            if buffered > 0 {
+                readAhead.withUnsafeBytes { src in
+                    UnsafeMutableRawBufferPointer(start: buf.baseAddress!, count: buffered).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[bufferStart..<(bufferStart + buffered)]))
+                }
+                bufferStart += buffered
+                got = buffered
+            }
             while got < count {
+                let want = count - got
+                // Small reads go through the read-ahead buffer: one recv can bring several PDUs.
+                let n: Int
+                if want < Self.readAheadSize / 2 {
+                    n = readAhead.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, Self.readAheadSize, Int32(MSG_DONTWAIT)) }
+                    if n > 0 {
+                        let take = min(n, want)
+                        readAhead.withUnsafeBytes { src in
+                            UnsafeMutableRawBufferPointer(start: buf.baseAddress! + got, count: take).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[0..<take]))
+                        }
+                        bufferStart = take
+                        bufferEnd = n
+                        got += take
+                        continue
+                    }
+                } else {
+                    n = recv(fd, buf.baseAddress! + got, want, Int32(MSG_DONTWAIT))
+                    if n > 0 { got += n; continue }
+                }
+                if n == 0 { failure = .closed; break }
+                if errno == EINTR { continue }
+                if errno != EAGAIN && errno != EWOULDBLOCK {
+                    failure = errno == ECONNRESET ? .closed : .io("receive failed: \(String(cString: strerror(errno)))")
+                    break
+                }
+                // Nothing there yet: wait, within the timeout.
                 do {
                     guard try waitReadable(timeout) else { failure = .timedOut(what()); break }
                 } catch let e as TransportError {
@@ -98,14 +138,6 @@ public final class TCPSocket: @unchecked Sendable {
                     failure = .io("\(error)")
                     break
                 }
-                let n = recv(fd, buf.baseAddress! + got, count - got, 0)
-                if n == 0 { failure = .closed; break }
-                if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    failure = errno == ECONNRESET ? .closed : .io("receive failed: \(String(cString: strerror(errno)))")
-                    break
-                }
-                got += n
             }
             if failure != nil { buf.initialize(repeating: 0) }
             initialized = count
@@ -113,6 +145,8 @@ public final class TCPSocket: @unchecked Sendable {
         if let f = failure { throw f }
         return out
     }
+
+    static let readAheadSize = 64 * 1024
 
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws(TransportError) {
@@ -146,6 +180,7 @@ public final class TCPSocket: @unchecked Sendable {
 extension TCPSocket {
     /// Whether bytes (or an end of stream) are waiting to be read, without blocking.
     public func hasData() -> Bool {
+        if hasBufferedData { return true }
         var p = pollfd(fd: rawDescriptor, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, 0) > 0
     }

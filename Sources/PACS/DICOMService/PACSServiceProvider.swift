@@ -114,8 +114,8 @@ public final class PACSServiceProvider: DICOMServiceProvider {
             log.record(.warning, "association from \(calling) at \(address) to \(called) rejected: \(reason)", peer: calling)
         case let .associationEnded(id, how):
             log.record(.info, "association \(id) ended: \(how)", peer: nil)
-        case let .operation(id, summary):
-            log.record(.debug, "association \(id): \(summary)", peer: nil)
+        case let .operation(id, command):
+            if log.wants(.debug) { log.record(.debug, "association \(id): \(command.summary)", peer: nil) }
         case let .failure(s):
             log.record(.error, s, peer: nil)
         }

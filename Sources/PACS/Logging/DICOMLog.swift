@@ -6,6 +6,8 @@ import Glibc
 /// prints one line per event; later sinks persist them for /api/logs/dicom.
 public protocol DICOMLog: Sendable {
     func record(_ level: LogLevel, _ message: String, peer: String?)
+    /// Whether records of `level` are kept (so that callers skip formatting the others).
+    func wants(_ level: LogLevel) -> Bool
 }
 
 public enum LogLevel: String, Sendable, Codable, Comparable {
@@ -18,6 +20,8 @@ public enum LogLevel: String, Sendable, Codable, Comparable {
 public struct ConsoleLog: DICOMLog {
     public let minimum: LogLevel
     public init(minimum: LogLevel = .info) { self.minimum = minimum }
+
+    public func wants(_ level: LogLevel) -> Bool { level >= minimum }
 
     public func record(_ level: LogLevel, _ message: String, peer: String?) {
         guard level >= minimum else { return }
