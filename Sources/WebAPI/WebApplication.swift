@@ -25,25 +25,7 @@ public struct WebApplication: Sendable {
     /// `GET /api/health`, without authentication: whether the index answers.
     func health() -> HTTPResponse {
         let indexOK = (try? archive.statistics()) != nil
-        let body = "{\"status\":\"\(indexOK ? "ok" : "degraded")\",\"version\":\"\(version)\",\"index\":\(indexOK),\"dicom\":\"\(JSONEscape.escape(dicomStatus()))\"}"
+        let body = "{\"status\":\"\(indexOK ? "ok" : "degraded")\",\"version\":\(JSONText.string(version)),\"index\":\(indexOK),\"dicom\":\(JSONText.string(dicomStatus()))}"
         return HTTPResponse.json(Array(body.utf8), status: indexOK ? .ok : .serviceUnavailable)
-    }
-}
-
-enum JSONEscape {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out
     }
 }

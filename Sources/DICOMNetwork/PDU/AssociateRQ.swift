@@ -29,10 +29,7 @@ public struct AssociateRQ: Sendable, Hashable {
 
     func body() -> [UInt8] {
         var w = PDUWriter()
-        w.u16(protocolVersion); w.zeros(2)
-        w.aeTitle(calledAETitle); w.aeTitle(callingAETitle)
-        w.zeros(32)
-        w.item(0x10, Array(applicationContext.utf8))
+        w.associateHeader(version: protocolVersion, called: calledAETitle, calling: callingAETitle, context: applicationContext)
         for pc in presentationContexts {
             var b = PDUWriter()
             b.u8(pc.id); b.zeros(3)
@@ -45,11 +42,7 @@ public struct AssociateRQ: Sendable, Hashable {
     }
 
     static func decode(_ r: inout PDUReader) throws(PDUError) -> AssociateRQ {
-        let version = try r.u16("protocol version")
-        try r.skip(2, "reserved")
-        let called = try r.text(16, "called AE title")
-        let calling = try r.text(16, "calling AE title")
-        try r.skip(32, "reserved")
+        let (version, called, calling) = try r.associateHeader()
         var rq = AssociateRQ(calledAETitle: called, callingAETitle: calling, presentationContexts: [], userInformation: UserInformation())
         rq.protocolVersion = version
         var sawContext = false, sawUserInfo = false

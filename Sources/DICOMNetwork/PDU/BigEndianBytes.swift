@@ -16,6 +16,15 @@ struct PDUWriter {
         b.append(contentsOf: repeatElement(0x20, count: 16 - b.count))
         bytes.append(contentsOf: b)
     }
+    /// The fields A-ASSOCIATE-RQ and -AC share (PS3.8 Tables 9-11, 9-17): protocol version,
+    /// reserved, called and calling AE titles, 32 reserved bytes, the application context item.
+    mutating func associateHeader(version: UInt16, called: String, calling: String, context: String) {
+        u16(version); zeros(2)
+        aeTitle(called); aeTitle(calling)
+        zeros(32)
+        item(0x10, Array(context.utf8))
+    }
+
     /// An item with a 16-bit length: type, reserved, length, body.
     mutating func item(_ type: UInt8, _ body: [UInt8]) {
         u8(type); u8(0); u16(UInt16(body.count)); append(body)
@@ -60,6 +69,16 @@ struct PDUReader {
         try need(n, what); defer { pos += n }; return bytes[pos..<(pos + n)]
     }
     mutating func skip(_ n: Int, _ what: String) throws(PDUError) { try need(n, what); pos += n }
+    /// Reads the fields A-ASSOCIATE-RQ and -AC share, up to the variable items.
+    mutating func associateHeader() throws(PDUError) -> (version: UInt16, called: String, calling: String) {
+        let version = try u16("protocol version")
+        try skip(2, "reserved")
+        let called = try text(16, "called AE title")
+        let calling = try text(16, "calling AE title")
+        try skip(32, "reserved")
+        return (version, called, calling)
+    }
+
     /// A UID or AE title: ASCII, trailing spaces and NULs removed.
     mutating func text(_ n: Int, _ what: String) throws(PDUError) -> String {
         let raw = try take(n, what)

@@ -1,7 +1,7 @@
 /// Minimal JSON text output (RFC 8259 §7 string escaping), enough for error bodies
 /// without pulling in Foundation.
-enum JSONText {
-    static func string(_ s: String) -> String {
+public enum JSONText {
+    public static func string(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
