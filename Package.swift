@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
         .target(name: "DICOMNetwork", dependencies: ["DICOM"], path: "Sources/DICOMNetwork"),
         .target(name: "Archive", dependencies: ["DICOM", "CSQLite"], path: "Sources/Archive"),
-        .target(name: "PACS", dependencies: ["DICOM", "DICOMNetwork", "Archive"], path: "Sources/PACS"),
+        .target(name: "PACS", dependencies: ["DICOM", "DICOMNetwork", "Archive", "TLS"], path: "Sources/PACS"),
         .target(name: "HTTPServer", path: "Sources/HTTPServer"),
         .target(name: "TLS", dependencies: ["HTTPServer", "COpenSSL"], path: "Sources/TLS"),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "Archive", "PACS"], path: "Sources/WebAPI"),
@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], path: "Tests/HTTPServerTests"),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPServer"], path: "Tests/TLSTests"),
+        .testTarget(name: "PACSTests", dependencies: ["PACS", "Archive", "DICOM", "TLS"], path: "Tests/PACSTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import COpenSSL
+internal import COpenSSL
 import HTTPServer
 
 /// Failures setting up or running TLS, worded for an administrator.

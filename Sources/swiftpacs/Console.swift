@@ -9,8 +9,8 @@ enum Version {
 
 /// Output helpers: results to stdout, diagnostics to stderr.
 enum Console {
-    static func error(_ message: String) {
-        let line = Array((message + "\n").utf8)
+    static func error(_ message: String, newline: Bool = true) {
+        let line = Array((message + (newline ? "\n" : "")).utf8)
         line.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 

@@ -25,6 +25,9 @@ enum ServeCommand {
       --debug           log every PDU and DIMSE message (the DICOM log's debug mode)
       -h, --help        show this help
 
+    On the first start (no users yet) it creates the user admin with the password in
+    SWIFTPACS_ADMIN_PASSWORD, or with a random password that it prints once.
+
     Stops cleanly on SIGTERM or SIGINT.
     """
 

@@ -30,6 +30,28 @@ enum Server {
         if archive.recovery.temporary + archive.recovery.orphans > 0 {
             log.record(.warning, "start-up recovery removed \(archive.recovery.temporary) interrupted write(s) and \(archive.recovery.orphans) uncommitted file(s)", peer: nil)
         }
+        // First start: an `admin` to log in with (SPEC §1), before anything listens.
+        let firstRun: AdminBootstrap
+        do {
+            firstRun = try UserStore(archive: archive).ensureAdmin(passwordFromEnvironment: Environment.get("SWIFTPACS_ADMIN_PASSWORD"))
+        } catch let e as UserError {
+            Console.error("swiftpacs serve: SWIFTPACS_ADMIN_PASSWORD cannot be the first admin's password: \(e.message) (set a stronger one, or unset it to get a random password)")
+            archive.close()
+            return 1
+        } catch {
+            Console.error("swiftpacs serve: cannot create the first user: \(error)")
+            archive.close()
+            return 1
+        }
+        // Said at once: if a listener then fails, the password must not be lost with the run.
+        switch firstRun {
+        case let .createdWithRandomPassword(p):
+            Console.write("created user \(UserStore.adminUsername) with password \(p) — change it after logging in\n")
+        case .createdFromEnvironment:
+            Console.write("created user \(UserStore.adminUsername) with the password from SWIFTPACS_ADMIN_PASSWORD\n")
+        case .notNeeded:
+            break
+        }
         if let a = o.acceptUnknownStorers {
             try? archive.setSetting(SettingKey.acceptUnknownStorers, a ? "true" : "false")
         }

@@ -13,6 +13,7 @@ let commands: [String: @Sendable ([String]) -> Int32] = [
     "move": MoveCommand.run,
     "get": GetCommand.run,
     "peers": PeersCommand.run,
+    "user": UserCommand.run,
 ]
 
 let usage = """
@@ -27,6 +28,7 @@ commands:
   move      C-MOVE: have a peer send matches to an AE title
   get       C-GET: retrieve matches from a peer into a folder
   peers     add, list or remove the known DICOM peers
+  user      add, list or remove web users, change a password (see swiftpacs user --help)
 
 Run 'swiftpacs <command> --help' for a command's options.
 """

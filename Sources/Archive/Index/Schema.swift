@@ -102,6 +102,46 @@ enum Schema {
             value TEXT NOT NULL
         );
         """,
+        // 2: web users (SPEC §5), their browser sessions and API tokens. Only hashes of
+        // passwords and tokens are stored; times are UTC ISO 8601 text written by the program.
+        // Usernames are case-sensitive (BINARY collation).
+        """
+        CREATE TABLE users(
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+            password_hash TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            can_send INTEGER NOT NULL DEFAULT 0,
+            can_upload INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL
+        );
+
+        CREATE TABLE sessions(
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_fk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            client TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX sessions_user ON sessions(user_fk);
+        CREATE INDEX sessions_expires ON sessions(expires_at);
+
+        CREATE TABLE api_tokens(
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_fk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_fk);
+        """,
     ]
 
     static var version: Int { migrations.count }
