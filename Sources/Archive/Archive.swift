@@ -14,25 +14,58 @@ public final class Archive: Sendable {
     public let files: FileStore
     public let index: ArchiveIndex
     let runningMarker: String
+    /// The server's exclusive lock on the data directory (nil for tools, and once closed).
+    let lockDescriptor: Mutex<Int32?>
 
     /// What the start-up recovery found.
     public let recovery: (temporary: Int, orphans: Int)
 
-    public init(dataDirectory: String) throws {
+    /// Who opens the archive: the server owns the data directory (it takes an exclusive lock,
+    /// runs the start-up recovery and marks a clean stop); a tool (`swiftpacs peers`, `user`)
+    /// only reads and writes rows, and may run beside the server.
+    public enum Role: Sendable { case server, tool }
+
+    public init(dataDirectory: String, role: Role = .server) throws {
         self.dataDirectory = dataDirectory
         files = try FileStore(root: dataDirectory)
         index = try ArchiveIndex(path: dataDirectory + "/index.sqlite")
-        // A marker left from a previous run means it did not stop cleanly: check every file.
         runningMarker = dataDirectory + "/.running"
+        guard role == .server else {
+            lockDescriptor = Mutex(nil)
+            recovery = (0, 0)
+            return
+        }
+        // One server per data directory: a second would sweep the first one's writes in progress.
+        let fd = open(dataDirectory + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            if fd >= 0 { Glibc.close(fd) }
+            throw ArchiveError.dataDirectory("another swiftpacs serve is already using the data directory \(dataDirectory) (stop it, or set --data or SWIFTPACS_DATA to another directory)")
+        }
+        lockDescriptor = Mutex(fd)
+        // A marker left from a previous run means it did not stop cleanly: check every file.
         let unclean = access(runningMarker, F_OK) == 0
         recovery = files.sweep(known: unclean ? try index.allFiles() : nil)
-        let fd = open(runningMarker, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        if fd >= 0 { Glibc.close(fd) }
+        let marker = open(runningMarker, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if marker >= 0 { Glibc.close(marker) }
     }
 
-    /// Marks a clean stop (the next start skips the orphan scan).
+    /// Marks a clean stop (the next start skips the orphan scan) and releases the lock.
     public func close() {
-        unlink(runningMarker)
+        lockDescriptor.withLock { fd in
+            guard let d = fd else { return }
+            unlink(runningMarker)
+            flock(d, LOCK_UN)
+            Glibc.close(d)
+            fd = nil
+        }
+    }
+
+    deinit {
+        // Without close() (a crash, as far as the next start is concerned): the marker stays,
+        // only the lock goes with the descriptor.
+        lockDescriptor.withLock { fd in
+            if let d = fd { Glibc.close(d) }
+        }
     }
 
     public enum DuplicatePolicy: String, Sendable { case keep, replace }

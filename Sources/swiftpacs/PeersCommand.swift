@@ -48,7 +48,7 @@ enum PeersCommand {
             i += 2
         }
         let archive: Archive
-        do { archive = try Archive(dataDirectory: data) } catch {
+        do { archive = try Archive(dataDirectory: data, role: .tool) } catch {
             Console.error("swiftpacs peers: \(error)")
             return 1
         }

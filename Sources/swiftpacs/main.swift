@@ -50,4 +50,7 @@ guard let command = commands[name] else {
     Console.error("swiftpacs: unknown command '\(name)'. Run 'swiftpacs --help' for the list of commands.")
     exit(2)
 }
+// Everything swiftpacs creates (data directory, index, files) holds patient data or password
+// hashes: readable by the server's user only.
+umask(0o077)
 exit(command(Array(args.dropFirst())))

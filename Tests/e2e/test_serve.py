@@ -106,3 +106,23 @@ def test_openapi_describes_every_route(swiftpacs, tmp_path):
     routed = set(re.findall(r'\br\.(?:get|post|put|patch|delete)\("(/[^"]+)"', sources))
     assert routed, "no routes found in Sources/WebAPI"
     assert documented == routed, f"undocumented: {routed - documented}, documented but not routed: {documented - routed}"
+
+
+def test_one_server_per_data_directory_and_tools_beside_it(swiftpacs, tmp_path):
+    data = tmp_path / "shared"
+    proc, _ = start(swiftpacs, ["--data", str(data), "--dicom-port", str(free_port()), "--http-port", "0", "--host", HOST])
+    try:
+        second = run([swiftpacs, "serve", "--data", str(data), "--dicom-port", str(free_port()), "--http-port", "0"], timeout=20)
+        assert second.returncode == 1 and "already using the data directory" in second.stderr, second.stderr
+        # A tool may run beside the server: it neither sweeps nor clears the server's marker.
+        part = data / "tmp" / "in-progress.part"
+        part.write_bytes(b"a write in progress")
+        added = run([swiftpacs, "peers", "add", "--data", str(data), "--aet", "CT1", "--host", "127.0.0.1", "--port", "104"])
+        assert added.returncode == 0, added.stderr
+        assert part.exists(), "a tool swept the running server's write in progress"
+        assert (data / ".running").exists()
+        mode = (data / "index.sqlite").stat().st_mode & 0o777
+        assert mode & 0o077 == 0, f"index.sqlite is readable by others ({oct(mode)})"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
