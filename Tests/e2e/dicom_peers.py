@@ -152,8 +152,9 @@ class Servers:
         self.started.append(server)
         return self._wait_port(server)
 
-    def dcmqrscp(self, storage: Path, hosts: dict, aet: str = "QRSCP", args=()) -> Server:
-        """DCMTK's dcmqrscp with a config file naming its storage area and the peers it knows."""
+    def dcmqrscp(self, storage: Path, hosts: dict, aet: str = "QRSCP", args=(), max_studies: int = 200) -> Server:
+        """DCMTK's dcmqrscp with a config file naming its storage area and the peers it knows;
+        it keeps at most `max_studies` studies (it deletes the oldest beyond that)."""
         port = free_port()
         storage = Path(storage)
         storage.mkdir(parents=True, exist_ok=True)
@@ -162,7 +163,7 @@ class Servers:
         for i, (ae, p) in enumerate(hosts.items()):
             lines.append(f"peer{i} = ({ae}, {HOST}, {p})")
         lines += ["HostTable END", "", "VendorTable BEGIN", "VendorTable END", "",
-                  "AETable BEGIN", f"{aet} {storage} RW (200, 1024mb) ANY", "AETable END", ""]
+                  "AETable BEGIN", f"{aet} {storage} RW ({max_studies}, 1024mb) ANY", "AETable END", ""]
         config = self.workdir / f"dcmqrscp-{port}.cfg"
         config.write_text("\n".join(lines))
         cmd = [DCMTK["dcmqrscp"], "-v", "-c", config, *args]  # --single-process crashes after one association (DCMTK 3.6.7)

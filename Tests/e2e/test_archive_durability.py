@@ -74,7 +74,11 @@ def test_kill_9_during_storescu_loses_no_acknowledged_instance(servers, tmp_path
     # storescu sends the files in order and stops at the first failure: the first `acked` are acknowledged.
     acknowledged = [pydicom.dcmread(p) for p in files[:acked]]
 
-    # Restart on the same data: recovery sweeps what the kill left half done.
+    # Restart on the same data: recovery sweeps what the kill left half done. A peer that may
+    # query, added while the server is down, checks that C-FIND finds what the index holds.
+    added = subprocess.run([str(Path(servers.bench).parent / "swiftpacs"), "peers", "add", "--data", str(data),
+                            "--aet", "FINDER", "--host", HOST, "--port", "11999"], capture_output=True, text=True, timeout=30)
+    assert added.returncode == 0, added.stderr
     again = servers.pacs(data)
     rows = index_rows(data)
     on_disk = stored_files(data)
@@ -86,6 +90,30 @@ def test_kill_9_during_storescu_loses_no_acknowledged_instance(servers, tmp_path
     assert set(rows.values()) <= on_disk, "an index row names a file that is not there"
     assert on_disk == set(rows.values()), "files without an index row survived the start-up sweep"
     assert not list((data / "tmp").iterdir()), "interrupted writes were left in tmp/"
+
+    # Every acknowledged instance is findable by C-FIND at IMAGE level by its SOP Instance UID,
+    # one query each on one association, and the universal query finds exactly the index.
+    from pynetdicom import AE
+    from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind as FIND
+    ae = AE(ae_title="FINDER")
+    ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
+    ae.add_requested_context(FIND)
+    assoc = ae.associate(HOST, again.port, ae_title="SWIFTPACS")
+    assert assoc.is_established
+
+    def image_query(uid: str) -> list[str]:
+        q = pydicom.Dataset()
+        q.QueryRetrieveLevel = "IMAGE"
+        q.SOPInstanceUID = uid
+        answers = list(assoc.send_c_find(q, FIND))
+        assert answers[-1][0].Status == 0x0000, answers[-1][0]
+        return [str(i.SOPInstanceUID) for s, i in answers[:-1]]
+    try:
+        unfound = [ds.SOPInstanceUID for ds in acknowledged if image_query(ds.SOPInstanceUID) != [ds.SOPInstanceUID]]
+        assert not unfound, f"{len(unfound)} acknowledged instances not found by C-FIND: {unfound[:3]}"
+        assert sorted(image_query("")) == sorted(rows)
+    finally:
+        assoc.release()
 
 
 def test_an_aborted_association_leaves_nothing_behind(servers, tmp_path):

@@ -62,6 +62,10 @@ extension Association {
             throw .noPresentationContext("\(UIDDictionary.entry(for: sopClassUID)?.name ?? sopClassUID) in \(transferSyntax.name)"
                                          + (accepted.isEmpty ? "" : " (the peer accepted only \(accepted))"))
         }
+        // A deflated stream of odd length (a file may hold one: pydicom's image_dfl.dcm, stored
+        // as received) goes out with a NULL pad byte after the stream, as Deflate.deflate pads:
+        // DCMTK refuses an odd data set fragment and aborts the association.
+        if payload.count % 2 == 1, ctx.transferSyntax.isDeflated { payload.append(0) }
         let id = makeMessageID()
         var cmd = DIMSECommand(field: .cStoreRQ, messageID: id, sopClassUID: sopClassUID, hasDataSet: true)
         cmd.setString(CommandTag.affectedSOPInstanceUID, sopInstanceUID, vr: .UI)
