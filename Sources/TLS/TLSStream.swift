@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import COpenSSL
+internal import COpenSSL
 import HTTPServer
 
 /// An HTTP byte stream over a TLS session on a TCP socket. The socket is non-blocking
