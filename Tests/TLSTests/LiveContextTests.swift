@@ -21,30 +21,33 @@ import TLS
         #expect(Self.servedSubject(site, pki) == "subject=O = SwiftPACS Test, CN = localhost")
 
         // A slow download on a connection made with the first certificate.
-        let out = pki.dir + "/slow.out"
-        _ = sh("(curl --noproxy '*' -sS -v --max-time 30 --cacert '\(pki.ca)' https://localhost:\(site.port)/slow "
-               + "> '\(out)' 2>&1; echo $? > '\(out).rc') &")
+        let body = pki.dir + "/slow.body", log = pki.dir + "/slow.log"
+        let total = TLSTestServer.slowBlock * TLSTestServer.slowBlocks
+        _ = sh("(curl --noproxy '*' -sS -v --max-time 30 --cacert '\(pki.ca)' -o '\(body)' https://localhost:\(site.port)/slow "
+               + "2> '\(log)'; echo $? > '\(log).rc') > /dev/null 2>&1 &")
         var started = false
-        for _ in 0..<200 where !started {
+        for _ in 0..<400 where !started {
             usleep(25_000)
-            started = String(decoding: readBytes(out), as: UTF8.self).contains("part 0")
+            started = !readBytes(body).isEmpty
         }
         #expect(started)
 
         let info = try live.reload(certificateChainFile: pki.chain2, privateKeyFile: pki.key2)
+        // The download is still going on.
+        #expect(readBytes(body).count < total && readBytes(log + ".rc").isEmpty)
         #expect(info.subject == "CN=localhost,O=Second Site")
         #expect(live.certificate.subject == "CN=localhost,O=Second Site")
         #expect(Self.servedSubject(site, pki) == "subject=O = Second Site, CN = localhost")
 
         // The old connection finishes its response, still with the first certificate.
         var rc = ""
-        for _ in 0..<400 where rc.isEmpty {
+        for _ in 0..<800 where rc.isEmpty {
             usleep(25_000)
-            rc = String(decoding: readBytes(out + ".rc"), as: UTF8.self).filter(\.isNumber)
+            rc = String(decoding: readBytes(log + ".rc"), as: UTF8.self).filter(\.isNumber)
         }
         #expect(rc == "0")
-        let slow = String(decoding: readBytes(out), as: UTF8.self)
-        #expect(slow.contains("part 14"))
+        #expect(readBytes(body).count == total)
+        let slow = String(decoding: readBytes(log), as: UTF8.self)
         #expect(slow.contains("subject: O=SwiftPACS Test; CN=localhost"), "\(slow)")
         #expect(!slow.contains("Second Site"))
     }

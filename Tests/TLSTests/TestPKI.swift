@@ -133,6 +133,8 @@ final class TestPKI: Sendable {
 
 /// An HTTPS server for tests, on 127.0.0.1 with a free port.
 final class TLSTestServer {
+    static let slowBlock = 64 * 1024
+    static let slowBlocks = 30
     let server: HTTPServer
     var port: Int { server.port }
 
@@ -140,10 +142,12 @@ final class TLSTestServer {
         var r = HTTPRouter()
         r.get("/") { _ in .text("ok") }
         r.get("/hello") { _ in .text("hello over TLS") }
+        // 30 blocks of 64 KiB, 0.1 s apart (blocks this large go out as they are written).
         r.get("/slow") { _ in
             .stream { w in
-                for i in 0..<15 {
-                    try w.write("part \(i)\n")
+                let block = [UInt8](repeating: 0x61, count: Self.slowBlock)
+                for _ in 0..<Self.slowBlocks {
+                    try w.write(block)
                     usleep(100_000)
                 }
             }
