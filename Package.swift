@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "HTTPServer", path: "Sources/HTTPServer"),
         .target(name: "TLS", dependencies: ["HTTPServer", "COpenSSL"], path: "Sources/TLS"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork", "Archive", "PACS"], path: "Sources/swiftpacs"),
-        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs-bench"),
+        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork", "HTTPServer"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "DICOM"], path: "Tests/ArchiveTests"),
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
