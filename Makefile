@@ -11,12 +11,13 @@ APT_TEST   := dcmtk curl openssl
 # Python packages, pinned: pydicom is also the pinned source of the data dictionary.
 PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest
 
-.PHONY: help run test bench build release deps-build deps-test unit e2e dictionary clean
+.PHONY: help run test bench bench-http build release deps-build deps-test unit e2e dictionary clean
 
 help:
 	@echo "make run     install what is missing, build a release binary, start the server"
 	@echo "make test    install what the tests need, build, run every suite"
 	@echo "make bench   run the benchmarks (figures side by side with other tools)"
+	@echo "make bench-http   only the HTTP benchmark (beside Orthanc's web server)"
 
 deps-build:
 	@bash scripts/ensure-apt.sh $(APT_BUILD)
@@ -38,9 +39,16 @@ test: deps-test
 	@bash scripts/run-tests.sh
 
 bench: deps-test
+	@bash scripts/ensure-apt.sh wrk orthanc
 	$(SWIFT) build -c release --product swiftpacs
 	$(PYTHON) scripts/bench_read.py
 	$(PYTHON) scripts/bench_network.py
+	$(PYTHON) scripts/bench_http.py
+
+# The HTTP part alone (beside Orthanc's web server).
+bench-http: deps-test
+	@bash scripts/ensure-apt.sh wrk orthanc
+	$(PYTHON) scripts/bench_http.py
 
 dictionary:
 	$(PYTHON) scripts/generate_dictionary.py

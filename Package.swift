@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "TLS", dependencies: ["HTTPServer", "COpenSSL"], path: "Sources/TLS"),
         .target(name: "WebAPI", dependencies: ["HTTPServer", "Archive", "PACS"], path: "Sources/WebAPI"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork", "Archive", "PACS", "HTTPServer", "WebAPI"], path: "Sources/swiftpacs"),
-        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork"], path: "Sources/swiftpacs-bench"),
+        .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork", "HTTPServer"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "DICOM"], path: "Tests/ArchiveTests"),
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),

@@ -1,6 +1,7 @@
 // swiftpacs-bench: measurement drivers for `make bench` (scripts/bench_*.py run them and
 // print the figures beside those of other tools), and an in-memory SCP for the network
-// layer's interoperability tests. Not part of the product.
+// layer's interoperability tests, and the HTTP server serving the routes bench_http.py
+// measures. Not part of the product.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,9 +62,11 @@ switch args.first {
 case "read" where args.count == 3:
     exit(benchRead(args[1], full: args[2] == "full"))
 case "scp":
-
     exit(runTestSCP(Array(args.dropFirst())))
+case "http":
+    exit(runHTTPBench(Array(args.dropFirst())))
 default:
-    print("usage: swiftpacs-bench read DIR header|full\n       swiftpacs-bench scp --port N [--aet AE] [--discard] [--peer AE=HOST:PORT]... [--known-only]")
+    print("usage: swiftpacs-bench read DIR header|full\n       swiftpacs-bench scp --port N [--aet AE] [--discard] [--peer AE=HOST:PORT]... [--known-only]\n"
+          + "       swiftpacs-bench http --port N [--host H] [--static DIR] [--max-connections N]")
     exit(2)
 }

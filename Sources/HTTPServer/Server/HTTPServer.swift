@@ -10,6 +10,8 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     let state: Mutex<State>
+    /// `State.stopped`, readable without the lock (every exchange asks).
+    private let stopFlag = Atomic<Bool>(false)
 
     struct State {
         var listeners: [Int: HTTPListener] = [:]
@@ -80,6 +82,7 @@ public final class HTTPServer: Sendable {
     public func stop(grace: Double = 5) {
         let (listeners, connections, started): ([HTTPListener], [ConnectionHandle], Bool) = state.withLock { s in
             s.stopped = true
+            stopFlag.store(true, ordering: .releasing)
             let l = Array(s.listeners.values)
             s.listeners.removeAll()
             return (l, Array(s.connections.values), s.started)
@@ -96,7 +99,7 @@ public final class HTTPServer: Sendable {
         while connectionCount > 0 && !hard.hasPassed { usleep(5_000) }
     }
 
-    var isStopped: Bool { state.withLock { $0.stopped } }
+    var isStopped: Bool { stopFlag.load(ordering: .acquiring) }
 
     private func startAccepting(_ listener: HTTPListener, id: Int) {
         let ok = spawnThread { [self] in

@@ -55,21 +55,75 @@ public final class HTTPSocket: HTTPByteStream {
         throw lastErrno == ECONNREFUSED ? .closed : .io("cannot connect to \(host):\(port): \(String(cString: strerror(lastErrno)))")
     }
 
+    /// The receive timeout set on the socket (SO_RCVTIMEO): the bit pattern of its seconds,
+    /// infinity for none. Used by the owner thread only (atomic to keep the class Sendable).
+    private let receiveTimeout = Atomic<UInt64>(Double.infinity.bitPattern)
+
+    /// Reads with a blocking recv bounded by SO_RCVTIMEO, so that a request already on its
+    /// way costs one system call, not a poll and a recv. The timeout is kept at the power of
+    /// two (seconds) just below the time left and only changed when that changes, so a
+    /// keep-alive connection waiting on similar deadlines sets it once; a recv that times
+    /// out before the deadline simply waits again. A socket made non-blocking by a layer
+    /// above falls back to poll.
     public func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?) throws(HTTPTransportError) -> Int {
+        while true {
+            var flags: Int32 = 0
+            var remaining = Double.infinity
+            if let deadline {
+                remaining = deadline.remaining
+                if remaining <= 0 {
+                    // What has already arrived is still taken.
+                    flags = Int32(MSG_DONTWAIT)
+                } else {
+                    setReceiveTimeout(Self.timeoutStep(remaining))
+                }
+            } else {
+                setReceiveTimeout(.infinity)
+            }
+            let got = recv(fd, buffer.baseAddress, buffer.count, flags)
+            if got >= 0 { return got }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK {
+                if let deadline, deadline.hasPassed { throw .timedOut }
+                // The receive timeout ran out early, or the socket is non-blocking: wait.
+                guard try waitReadable(until: deadline) else { throw .timedOut }
+                continue
+            }
+            if e == ECONNRESET || e == EBADF || e == ENOTCONN { return 0 }
+            throw .io("receive failed: \(String(cString: strerror(e)))")
+        }
+    }
+
+    /// The largest power of two (seconds, 1 ms at least) not above `remaining`.
+    static func timeoutStep(_ remaining: Double) -> Double {
+        guard remaining.isFinite else { return .infinity }
+        var step = 1.0 / 1024
+        while step * 2 <= min(remaining, 65536) { step *= 2 }
+        return step
+    }
+
+    private func setReceiveTimeout(_ seconds: Double) {
+        guard seconds.bitPattern != receiveTimeout.load(ordering: .relaxed) else { return }
+        receiveTimeout.store(seconds.bitPattern, ordering: .relaxed)
+        var tv = timeval()
+        if seconds.isFinite {
+            tv.tv_sec = Int(seconds)
+            tv.tv_usec = Int((seconds - Double(Int(seconds))) * 1e6)
+        }
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Polls until the socket is readable (true) or the deadline passes (false).
+    private func waitReadable(until deadline: Deadline?) throws(HTTPTransportError) -> Bool {
         while true {
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let timeout: Int32 = deadline.map { Int32(max(0, min($0.remaining, 86_400)) * 1000 + 0.999) } ?? -1
             let n = poll(&p, 1, timeout)
-            if n == 0 { throw .timedOut }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io("poll failed: \(String(cString: strerror(errno)))")
-            }
-            let got = recv(fd, buffer.baseAddress, buffer.count, 0)
-            if got >= 0 { return got }
-            if errno == EINTR || errno == EAGAIN { continue }
-            if errno == ECONNRESET || errno == EBADF || errno == ENOTCONN { return 0 }
-            throw .io("receive failed: \(String(cString: strerror(errno)))")
+            if n > 0 { return true }
+            if n == 0 { return false }
+            if errno == EINTR { continue }
+            throw .io("poll failed: \(String(cString: strerror(errno)))")
         }
     }
 
