@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"], path: "Tests/DICOMNetworkTests"),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], path: "Tests/HTTPServerTests"),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPServer"], path: "Tests/TLSTests"),
+        .testTarget(name: "PACSSettingsTests", dependencies: ["PACS", "Archive", "DICOM", "DICOMNetwork"], path: "Tests/PACSSettingsTests"),
     ],
     swiftLanguageModes: [.v6]
 )
