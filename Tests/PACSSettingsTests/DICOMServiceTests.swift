@@ -168,6 +168,8 @@ import PACS
         // The association cap and the unknown-storer rule change without a restart.
         try s.apply(DICOMSettings(port: port, acceptUnknownStorers: true, maxAssociations: 1, duplicatePolicy: .replace))
         #expect(s.provider.acceptUnknownStorers && s.provider.duplicatePolicy == .replace)
+        // The server counts an association until its thread has finished with it.
+        #expect(s.waitUntilIdle(timeout: 5))
         let first = try Net.associate(port, called: "SWIFTPACS")
         #expect(Net.outcome(port, called: "SWIFTPACS") == "busy")
         try first.release()
