@@ -12,17 +12,19 @@ enum ServeCommand {
     usage: swiftpacs serve [--data DIR] [--aet AET] [--dicom-port N] [--http-port N] [--host ADDR]
 
     Runs the PACS server. Each flag may also be given as an environment variable; a flag wins
-    over the variable, and both override the stored settings for this run.
+    over the variable, and both override the stored settings for this run only (settings
+    changed through the API are stored in the data directory).
 
       --data DIR        data directory: index, files, settings   (SWIFTPACS_DATA, default ./data)
-      --aet AET         DICOM AE title, 1-16 characters            (SWIFTPACS_AET, default SWIFTPACS)
-      --dicom-port N    DICOM port, 0 disables                     (SWIFTPACS_DICOM_PORT, default 11112)
-      --http-port N     HTTP port, 0 disables                      (SWIFTPACS_HTTP_PORT, default 3000)
+      --aet AET         DICOM AE title, 1-16 characters            (SWIFTPACS_AET, stored or SWIFTPACS)
+      --dicom-port N    DICOM port, 0 disables                     (SWIFTPACS_DICOM_PORT, stored or 11112)
+      --http-port N     HTTP port, 0 disables                      (SWIFTPACS_HTTP_PORT, stored or 3000)
       --host ADDR       address to listen on                       (SWIFTPACS_HOST, default 0.0.0.0)
       --accept-unknown-storers on|off
-                        whether callers that are not known peers may C-STORE (stored
-                        in the data directory; default off)
-      --debug           log every PDU and DIMSE message (the DICOM log's debug mode)
+                        whether callers that are not known peers may C-STORE (for this
+                        run; otherwise the stored setting, default off)
+      --debug           log every PDU and DIMSE message (the DICOM log's debug mode) for
+                        this run
       -h, --help        show this help
 
     On the first start (no users yet) it creates the user admin with the password in
@@ -33,12 +35,18 @@ enum ServeCommand {
 
     struct Options {
         var data = "./data"
-        var aet = "SWIFTPACS"
-        var dicomPort = 11112
-        var httpPort = 3000
+        var aet: String?
+        var dicomPort: Int?
+        var httpPort: Int?
         var host = "0.0.0.0"
         var acceptUnknownStorers: Bool?
         var debug = false
+
+        /// What the flags and variables set, over the stored settings, for this run.
+        var overrides: SettingsOverrides {
+            SettingsOverrides(dicomAETitle: aet, dicomPort: dicomPort, debugMode: debug ? true : nil,
+                              acceptUnknownStorers: acceptUnknownStorers, httpPort: httpPort)
+        }
     }
 
     @Sendable static func run(_ args: [String]) -> Int32 {
@@ -85,8 +93,8 @@ enum ServeCommand {
             }
             if name.contains("DICOM") || name == "--dicom-port" { o.dicomPort = p } else { o.httpPort = p }
         }
-        if let problem = Validation.aeTitleProblem(o.aet) {
-            Console.error("swiftpacs serve: AE title '\(o.aet)' is invalid: \(problem) (--aet or SWIFTPACS_AET)")
+        if let aet = o.aet, let problem = Validation.aeTitleProblem(aet) {
+            Console.error("swiftpacs serve: AE title '\(aet)' is invalid: \(problem) (--aet or SWIFTPACS_AET)")
             return 2
         }
         if mkdir(o.data, 0o755) != 0 && errno != EEXIST {

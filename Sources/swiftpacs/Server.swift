@@ -8,7 +8,8 @@ import PACS
 import HTTPServer
 import WebAPI
 
-/// Wiring of `swiftpacs serve`: the archive, the DICOM acceptor, signal handling.
+/// Wiring of `swiftpacs serve`: the archive, the settings (stored, with this run's flags over
+/// them), the persistent logs, the DICOM service, the web server, signal handling.
 enum Server {
     static func run(_ o: ServeCommand.Options) -> Int32 {
         // Block the stop signals in every thread; the main thread waits for them with sigwait.
@@ -19,14 +20,32 @@ enum Server {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         signal(SIGPIPE, SIG_IGN)
 
-        let log = ConsoleLog(minimum: o.debug ? .debug : .info)
         let archive: Archive
+        let store: SettingsStore
         do {
             archive = try Archive(dataDirectory: o.data)
+            store = try SettingsStore(archive: archive, overrides: o.overrides)
         } catch {
             Console.error("swiftpacs serve: \(error)")
             return 1
         }
+        let settings = store.effective
+        if let problem = settings.validate().first {
+            let hint = problem.code == .portConflict ? " (--dicom-port, --http-port or their SWIFTPACS_ variables)" : ""
+            Console.error("swiftpacs serve: \(problem.message)\(hint)")
+            archive.close()
+            return 2
+        }
+        let logs: LogStore
+        do {
+            logs = try LogStore(dataDirectory: o.data)
+        } catch {
+            Console.error("swiftpacs serve: \(error)")
+            archive.close()
+            return 1
+        }
+        let log = PersistentDICOMLog(store: logs, debug: settings.dicom.debugMode)
+        for p in store.loadProblems { log.record(.warning, p, peer: nil) }
         if archive.recovery.temporary + archive.recovery.orphans > 0 {
             log.record(.warning, "start-up recovery removed \(archive.recovery.temporary) interrupted write(s) and \(archive.recovery.orphans) uncommitted file(s)", peer: nil)
         }
@@ -36,10 +55,12 @@ enum Server {
             firstRun = try UserStore(archive: archive).ensureAdmin(passwordFromEnvironment: Environment.get("SWIFTPACS_ADMIN_PASSWORD"))
         } catch let e as UserError {
             Console.error("swiftpacs serve: SWIFTPACS_ADMIN_PASSWORD cannot be the first admin's password: \(e.message) (set a stronger one, or unset it to get a random password)")
+            logs.close()
             archive.close()
             return 1
         } catch {
             Console.error("swiftpacs serve: cannot create the first user: \(error)")
+            logs.close()
             archive.close()
             return 1
         }
@@ -52,32 +73,35 @@ enum Server {
         case .notNeeded:
             break
         }
-        if let a = o.acceptUnknownStorers {
-            try? archive.setSetting(SettingKey.acceptUnknownStorers, a ? "true" : "false")
+        let provider = PACSServiceProvider(archive: archive, log: log, debug: settings.dicom.debugMode,
+                                           acceptUnknownStorers: settings.dicom.acceptUnknownStorers,
+                                           duplicatePolicy: settings.dicom.duplicatePolicy)
+        let dicom = DICOMService(provider: provider, host: o.host, network: settings.network)
+        do {
+            try dicom.start(settings: settings.dicom)
+        } catch {
+            Console.error("swiftpacs serve: \(error.message) (set --dicom-port or SWIFTPACS_DICOM_PORT to a free port, or 0 to disable)")
+            logs.close()
+            archive.close()
+            return 1
         }
-        let provider = PACSServiceProvider(archive: archive, log: log, debug: o.debug)
-        var dicom: DICOMServer?
-        if o.dicomPort > 0 {
-            do {
-                dicom = try DICOMServer(configuration: ServerConfiguration(aeTitle: o.aet, host: o.host, port: o.dicomPort), provider: provider)
-            } catch {
-                Console.error("swiftpacs serve: the DICOM server cannot listen on \(o.host):\(o.dicomPort): \(error) (set --dicom-port or SWIFTPACS_DICOM_PORT to a free port, or 0 to disable)")
-                archive.close()
-                return 1
-            }
-            dicom?.start()
-        }
-        let dicomStatus: String = dicom.map { "listening on \(o.host):\($0.port)" } ?? "disabled"
         var http: HTTPServer?
-        if o.httpPort > 0 {
-            var config = HTTPServerConfiguration(host: o.host, port: o.httpPort)
-            config.accessLog = { record in log.record(.debug, record.logLine, peer: nil) }
-            let app = WebApplication(version: Version.string, archive: archive, dicomStatus: { dicomStatus })
+        let httpPort = settings.http.port
+        if httpPort > 0 {
+            var config = HTTPServerConfiguration(host: o.host, port: httpPort)
+            config.accessLog = { r in
+                logs.append(WebLogEntry(time: LogTimestamp(milliseconds: Int64((r.time * 1000).rounded(.down))), user: r.user ?? "",
+                                        client: r.clientAddress, method: r.method, path: r.path, status: r.status,
+                                        bytes: Int64(r.bytesSent), durationMs: r.duration * 1000))
+                if log.isDebug { ConsoleLog(minimum: .debug).record(.debug, r.logLine, peer: nil) }
+            }
+            let app = WebApplication(version: Version.string, archive: archive, dicomStatus: { dicom.listening })
             do {
                 http = try HTTPServer(configuration: config, responder: app.router())
             } catch {
-                Console.error("swiftpacs serve: the web server cannot listen on \(o.host):\(o.httpPort): \(error) (set --http-port or SWIFTPACS_HTTP_PORT to a free port, or 0 to disable)")
-                dicom?.stop()
+                Console.error("swiftpacs serve: the web server cannot listen on \(o.host):\(httpPort): \(error) (set --http-port or SWIFTPACS_HTTP_PORT to a free port, or 0 to disable)")
+                dicom.stop()
+                logs.close()
                 archive.close()
                 return 1
             }
@@ -86,8 +110,8 @@ enum Server {
         let stats = try? archive.statistics()
         // Written straight to the descriptor: scripts wait for these lines, so no buffering.
         Console.write("swiftpacs \(Version.string): data in \(o.data) (\(stats?.instances ?? 0) instances)\n")
-        if let d = dicom {
-            Console.write("DICOM: AE title \(o.aet) listening on \(o.host):\(d.port)\n")
+        if let p = dicom.port {
+            Console.write("DICOM: AE title \(settings.dicom.aeTitle) listening on \(o.host):\(p)\n")
         } else {
             Console.write("DICOM: disabled (port 0)\n")
         }
@@ -99,15 +123,12 @@ enum Server {
         var sig: Int32 = 0
         sigwait(&stopSignals, &sig)
         log.record(.info, "stopping on \(sig == SIGTERM ? "SIGTERM" : "SIGINT"): no new associations; waiting for those in progress", peer: nil)
-        dicom?.stop()
+        dicom.stop()
         http?.stop(grace: 5)
-        var waited = 0
-        while let d = dicom, d.activeAssociations > 0, waited < 100 {
-            usleep(100_000)
-            waited += 1
-        }
-        archive.close()
+        dicom.waitUntilIdle(timeout: 10)
         log.record(.info, "stopped", peer: nil)
+        logs.close()
+        archive.close()
         return 0
     }
 }

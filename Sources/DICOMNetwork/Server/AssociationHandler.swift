@@ -5,9 +5,10 @@ struct AssociationHandler {
     let server: DICOMServer
     let socket: TCPSocket
     let id: Int
+    /// The server's settings when the connection arrived.
+    let config: ServerConfiguration
 
     var provider: DICOMServiceProvider { server.provider }
-    var config: ServerConfiguration { server.configuration }
 
     func run() {
         let association: Association

@@ -1,10 +1,17 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A listening TCP socket.
+///
+/// `close()` stops listening at once (shutdown) but the descriptor itself is closed only when
+/// the listener is released: a thread that is about to call accept() must never reach a
+/// descriptor number that the system has since given to another socket (a new listener on
+/// the same port would lose its connections to a stopped server).
 public final class TCPListener: @unchecked Sendable {
     private let fd: Int32
+    private let closed = Atomic<Bool>(false)
     public let host: String
     /// The bound port (the actual one when 0 was asked for).
     public let port: Int
@@ -84,9 +91,12 @@ public final class TCPListener: @unchecked Sendable {
         return String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    deinit { Glibc.close(fd) }
+
     /// Blocks until a connection arrives; nil once the listener is closed.
     public func accept() -> TCPSocket? {
         while true {
+            if closed.load(ordering: .acquiring) { return nil }
             var ss = sockaddr_storage()
             var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let c = withUnsafeMutablePointer(to: &ss) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(fd, $0, &len) } }
@@ -102,9 +112,9 @@ public final class TCPListener: @unchecked Sendable {
         }
     }
 
-    /// Stops accepting: a thread blocked in accept() returns nil.
+    /// Stops accepting: a thread blocked in accept() returns nil, new connections are refused.
     public func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
-        Glibc.close(fd)
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import DICOM
 import DICOMNetwork
 import Archive
@@ -8,20 +9,49 @@ import Archive
 public final class PACSServiceProvider: DICOMServiceProvider {
     public let archive: Archive
     public let log: DICOMLog
-    public let debugObserver: AssociationObserver?
+    let debugTraffic: DebugTrafficLog
+    let live: Mutex<Live>
 
-    public init(archive: Archive, log: DICOMLog, debug: Bool = false) {
-        self.archive = archive
-        self.log = log
-        debugObserver = debug ? DebugTrafficLog(log: log) : nil
+    /// The DICOM settings that apply per association and per request; changes apply at once.
+    struct Live {
+        var debugMode: Bool
+        var acceptUnknownStorers: Bool
+        var duplicatePolicy: Archive.DuplicatePolicy
     }
 
-    public var observer: AssociationObserver? { debugObserver }
+    public init(archive: Archive, log: DICOMLog, debug: Bool = false, acceptUnknownStorers: Bool = false,
+                duplicatePolicy: Archive.DuplicatePolicy = .keep) {
+        self.archive = archive
+        self.log = log
+        debugTraffic = DebugTrafficLog(log: log)
+        live = Mutex(Live(debugMode: debug, acceptUnknownStorers: acceptUnknownStorers, duplicatePolicy: duplicatePolicy))
+        if debug { log.setDebug(true) }
+    }
 
-    /// Stored settings, read at each association so that changes apply at once.
-    public var acceptUnknownStorers: Bool { (try? archive.setting(SettingKey.acceptUnknownStorers)) == "true" }
-    public var duplicatePolicy: Archive.DuplicatePolicy {
-        (try? archive.setting(SettingKey.duplicatePolicy)).flatMap { $0.flatMap(Archive.DuplicatePolicy.init(rawValue:)) } ?? .keep
+    /// Debug mode's observer of every PDU and DIMSE message, while debug mode is on (read as
+    /// each association starts).
+    public var observer: AssociationObserver? { debugMode ? debugTraffic : nil }
+
+    /// Debug mode: every PDU and DIMSE message to the DICOM log. Toggled live.
+    public var debugMode: Bool {
+        get { live.withLock { $0.debugMode } }
+        set {
+            live.withLock { $0.debugMode = newValue }
+            log.setDebug(newValue)
+        }
+    }
+
+    public var acceptUnknownStorers: Bool { live.withLock { $0.acceptUnknownStorers } }
+    public var duplicatePolicy: Archive.DuplicatePolicy { live.withLock { $0.duplicatePolicy } }
+
+    /// Takes the per-association settings (debug mode, unknown storers, duplicates) at once.
+    public func apply(_ s: DICOMSettings) {
+        let debugChanged = live.withLock { l -> Bool in
+            let changed = l.debugMode != s.debugMode
+            l = Live(debugMode: s.debugMode, acceptUnknownStorers: s.acceptUnknownStorers, duplicatePolicy: s.duplicatePolicy)
+            return changed
+        }
+        if debugChanged { log.setDebug(s.debugMode) }
     }
 
     func knownPeer(_ ae: String) -> Peer? { try? archive.peer(aeTitle: ae) }
@@ -109,32 +139,26 @@ public final class PACSServiceProvider: DICOMServiceProvider {
     public func event(_ event: ServerEvent) {
         switch event {
         case let .associationAccepted(id, calling, called, address, contexts):
-            log.record(.info, "association \(id) accepted: \(calling) -> \(called) from \(address), \(contexts) context(s)", peer: calling)
+            log.record(.info, "association \(id) accepted: \(calling) -> \(called) from \(address), \(contexts) context(s)", peer: calling, association: id)
         case let .associationRejected(calling, called, address, reason):
             log.record(.warning, "association from \(calling) at \(address) to \(called) rejected: \(reason)", peer: calling)
         case let .associationEnded(id, how):
-            log.record(.info, "association \(id) ended: \(how)", peer: nil)
+            log.record(.info, "association \(id) ended: \(how)", peer: nil, association: id)
         case let .operation(id, command):
-            if log.wants(.debug) { log.record(.debug, "association \(id): \(command.summary)", peer: nil) }
+            if log.wants(.debug) { log.record(.debug, "association \(id): \(command.summary)", peer: nil, association: id) }
         case let .failure(s):
             log.record(.error, s, peer: nil)
         }
     }
 }
 
-/// Keys of the settings the DICOM side reads from the archive.
-public enum SettingKey {
-    public static let acceptUnknownStorers = "acceptUnknownStorers"
-    public static let duplicatePolicy = "duplicatePolicy"
-}
-
 /// Debug mode: every PDU and DIMSE message to the DICOM log.
 struct DebugTrafficLog: AssociationObserver {
     let log: DICOMLog
     func pdu(_ summary: String, outgoing: Bool, association: Association) {
-        log.record(.debug, "\(association.label) \(outgoing ? "sent" : "received") \(summary)", peer: association.callingAETitle)
+        log.record(.debug, "\(association.label) \(outgoing ? "sent" : "received") \(summary)", peer: association.callingAETitle, association: Int(association.label))
     }
     func dimse(_ command: DIMSECommand, dataSetLength: Int, outgoing: Bool, association: Association) {
-        log.record(.debug, "\(association.label) \(outgoing ? "sent" : "received") \(command.summary)\(dataSetLength > 0 ? " (\(dataSetLength) bytes)" : "")", peer: association.callingAETitle)
+        log.record(.debug, "\(association.label) \(outgoing ? "sent" : "received") \(command.summary)\(dataSetLength > 0 ? " (\(dataSetLength) bytes)" : "")", peer: association.callingAETitle, association: Int(association.label))
     }
 }

@@ -6,13 +6,40 @@ import Glibc
 /// prints one line per event; later sinks persist them for /api/logs/dicom.
 public protocol DICOMLog: Sendable {
     func record(_ level: LogLevel, _ message: String, peer: String?)
+    /// A record that belongs to an association (its log identifier).
+    func record(_ level: LogLevel, _ message: String, peer: String?, association: Int?)
     /// Whether records of `level` are kept (so that callers skip formatting the others).
     func wants(_ level: LogLevel) -> Bool
+    /// Debug mode on or off: whether `.debug` records are kept from now on.
+    func setDebug(_ on: Bool)
+}
+
+extension DICOMLog {
+    public func record(_ level: LogLevel, _ message: String, peer: String?, association: Int?) {
+        record(level, message, peer: peer)
+    }
+    public func setDebug(_ on: Bool) {}
 }
 
 public enum LogLevel: String, Sendable, Codable, Comparable {
     case debug, info, warning, error
-    var rank: Int { [.debug: 0, .info: 1, .warning: 2, .error: 3][self]! }
+    public var rank: Int {
+        switch self {
+        case .debug: return 0
+        case .info: return 1
+        case .warning: return 2
+        case .error: return 3
+        }
+    }
+    public init?(rank: Int) {
+        switch rank {
+        case 0: self = .debug
+        case 1: self = .info
+        case 2: self = .warning
+        case 3: self = .error
+        default: return nil
+        }
+    }
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rank < b.rank }
 }
 
