@@ -10,8 +10,11 @@ APT_BUILD  := libsqlite3-dev libssl-dev zlib1g-dev pkg-config
 APT_TEST   := dcmtk curl openssl
 # Python packages, pinned: pydicom is also the pinned source of the data dictionary.
 PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest
+# Only for make bench: the archive compared with ours (bench_archive.py starts its own Orthanc;
+# on a host with systemd the Debian package also starts a service of its own), and eatmydata.
+APT_BENCH  := orthanc eatmydata wrk
 
-.PHONY: help run test bench bench-http build release deps-build deps-test unit e2e dictionary clean
+.PHONY: help run test bench bench-http build release deps-build deps-test deps-bench unit e2e dictionary clean
 
 help:
 	@echo "make run     install what is missing, build a release binary, start the server"
@@ -26,6 +29,9 @@ deps-test: deps-build
 	@bash scripts/ensure-apt.sh $(APT_TEST)
 	@bash scripts/ensure-pip.sh $(PIP_TEST)
 
+deps-bench: deps-test
+	@bash scripts/ensure-apt.sh $(APT_BENCH)
+
 build: deps-build
 	$(SWIFT) build
 
@@ -38,16 +44,15 @@ run: release
 test: deps-test
 	@bash scripts/run-tests.sh
 
-bench: deps-test
-	@bash scripts/ensure-apt.sh wrk orthanc
+bench: deps-bench
 	$(SWIFT) build -c release --product swiftpacs
 	$(PYTHON) scripts/bench_read.py
 	$(PYTHON) scripts/bench_network.py
+	$(PYTHON) scripts/bench_archive.py
 	$(PYTHON) scripts/bench_http.py
 
 # The HTTP part alone (beside Orthanc's web server).
-bench-http: deps-test
-	@bash scripts/ensure-apt.sh wrk orthanc
+bench-http: deps-bench
 	$(PYTHON) scripts/bench_http.py
 
 dictionary:
