@@ -176,7 +176,7 @@ class Servers:
         """The real server, `swiftpacs serve`, on `data`; ready when it prints where it listens."""
         port = free_port()
         swiftpacs = Path(self.bench).parent / "swiftpacs"
-        cmd = [swiftpacs, "serve", "--data", data, "--aet", aet, "--dicom-port", str(port), "--host", HOST, *args]
+        cmd = [swiftpacs, "serve", "--data", data, "--aet", aet, "--dicom-port", str(port), "--http-port", "0", "--host", HOST, *args]
         proc, log = self._spawn("swiftpacs", cmd)
         server = Server("swiftpacs serve", proc, port, log, aet, {"data": Path(data)})
         self.started.append(server)

@@ -54,13 +54,17 @@ public struct FileStore: Sendable {
     public func write(_ parts: [[UInt8]], to relative: String) throws {
         let comps = relative.split(separator: "/")
         var dir = filesDir
-        for c in comps.dropLast() {
-            dir += "/" + c
-            if mkdir(dir, 0o755) == 0 {
-                // A folder outside the fan-out made at start: its entry must be durable too.
-                Self.syncDirectory(String(dir[..<dir.lastIndex(of: "/")!]))
-            } else if errno != EEXIST {
-                throw ArchiveError.storage("cannot create \(dir): \(String(cString: strerror(errno)))")
+        for c in comps.dropLast() { dir += "/" + c }
+        if access(dir, F_OK) != 0 {
+            // A folder outside the fan-out made at start: create it, and make its entry durable.
+            var path = filesDir
+            for c in comps.dropLast() {
+                path += "/" + c
+                if mkdir(path, 0o755) == 0 {
+                    Self.syncDirectory(String(path[..<path.lastIndex(of: "/")!]))
+                } else if errno != EEXIST {
+                    throw ArchiveError.storage("cannot create \(path): \(String(cString: strerror(errno)))")
+                }
             }
         }
         let tmp = tmpDir + "/" + String(comps.last!) + ".part"

@@ -28,7 +28,12 @@ struct AssociationHandler {
                 return decision
             }
         } catch {
-            if case .rejected = error {} else {
+            switch error {
+            case .rejected: break
+            case .transport(.closed):
+                // A port probe or health check: connected and closed without a word.
+                provider.event(.connectionClosedBeforeAssociation(address: socket.peerAddress))
+            default:
                 provider.event(.failure("connection from \(socket.peerAddress): \(error)"))
             }
             socket.close()

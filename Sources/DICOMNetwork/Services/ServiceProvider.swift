@@ -75,6 +75,8 @@ public enum ServerEvent: Sendable {
     /// A request arrived (its command; format it with `summary` only when it is logged).
     case operation(id: Int, command: DIMSECommand)
     case failure(String)
+    /// A TCP connection closed before any A-ASSOCIATE-RQ (port probes, health checks).
+    case connectionClosedBeforeAssociation(address: String)
 }
 
 /// What a DICOM application plugs into the server: the association policy and the service

@@ -148,6 +148,8 @@ public final class PACSServiceProvider: DICOMServiceProvider {
             if log.wants(.debug) { log.record(.debug, "association \(id): \(command.summary)", peer: nil, association: id) }
         case let .failure(s):
             log.record(.error, s, peer: nil)
+        case let .connectionClosedBeforeAssociation(address):
+            log.record(.debug, "connection from \(address) closed before any association request", peer: nil)
         }
     }
 }
