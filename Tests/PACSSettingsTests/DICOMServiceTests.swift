@@ -11,7 +11,8 @@ import PACS
     let log = RecordingLog()
 
     func service() throws -> DICOMService {
-        let provider = PACSServiceProvider(archive: try Archive(dataDirectory: dir.path), log: log)
+        // Several services share one directory here: open it as a tool, without the server lock.
+        let provider = PACSServiceProvider(archive: try Archive(dataDirectory: dir.path, role: .tool), log: log)
         return DICOMService(provider: provider, host: "127.0.0.1")
     }
 
