@@ -74,7 +74,11 @@ public struct DIMSEAssembler {
         guard dataBytes.count + pdv.data.count <= maxDataSetLength else {
             throw AssemblyError.protocolViolation("data set larger than \(maxDataSetLength) bytes")
         }
-        if dataBytes.isEmpty { dataBytes.reserveCapacity(max(pdv.data.count * 4, 64 * 1024)) }
+        if dataBytes.isEmpty, !pdv.isLast {
+            // Room for a typical image at once (a CT slice is 4 of DCMTK's 128 KiB PDVs), so
+            // that growing the buffer does not copy it again and again.
+            dataBytes.reserveCapacity(min(max(pdv.data.count * 8, 256 * 1024), maxDataSetLength))
+        }
         dataBytes.append(contentsOf: pdv.data)
         guard pdv.isLast else { return nil }
         defer { reset() }
