@@ -129,3 +129,13 @@ struct JSONOutput {
         return b == nil
     }
 }
+
+/// JSON string quoting (RFC 8259 §7) for other modules that write small JSON texts.
+public enum JSONString {
+    /// `text` as a quoted, escaped JSON string.
+    public static func quoted(_ text: String) -> String {
+        var out = JSONOutput(capacity: text.utf8.count + 2)
+        out.string(text)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+}

@@ -1,3 +1,4 @@
+import DICOM
 /// The JSON of settings: one object whose members are strings, whole numbers or booleans.
 /// The parser takes untrusted bodies (RFC 8259, strict): the size and nesting are bounded,
 /// strings must be valid UTF-8 with valid escapes, duplicate members are refused.
@@ -46,26 +47,7 @@ enum SettingsJSON {
         "{" + fields.map { "\(quote($0.name)):\($0.value.json)" }.joined(separator: ",") + "}"
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 || u.value == 0x7F || u == "\u{2028}" || u == "\u{2029}" {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONString.quoted(s) }
 
     struct Parser {
         let bytes: [UInt8]
