@@ -1,24 +1,38 @@
 import HTTPServer
 import Archive
+import PACS
 
 /// The web side of the appliance: the routes on top of the HTTP server. For now the health
-/// route that monitoring and scripts use; the admin API and the portal are added here.
+/// route that monitoring and scripts use, and the JSON API behind authentication.
 public struct WebApplication: Sendable {
     public let version: String
     public let archive: Archive
     /// Describes where the DICOM server listens, for the health answer.
     public let dicomStatus: @Sendable () -> String
+    /// The one user store of the server: accounts, sessions, API tokens, login throttling.
+    public let users: UserStore
+    /// Whether the web server speaks TLS (session cookies are then `Secure`).
+    public let secure: Bool
+    /// Where unexpected errors (answered as 500) are reported.
+    public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
 
-    public init(version: String, archive: Archive, dicomStatus: @escaping @Sendable () -> String) {
+    public init(version: String, archive: Archive, users: UserStore, secure: Bool = false,
+                dicomStatus: @escaping @Sendable () -> String,
+                errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil) {
         self.version = version
         self.archive = archive
+        self.users = users
+        self.secure = secure
         self.dicomStatus = dicomStatus
+        self.errorLog = errorLog
     }
 
     public func router() -> HTTPRouter {
         var r = HTTPRouter()
-        r.use(HTTPErrorMiddleware())
+        r.use(APIErrorMiddleware(log: errorLog))
+        r.use(AuthenticationMiddleware(users: users))
         r.get("/api/health") { _ in health() }
+        SessionController(users: users, secureCookies: secure).register(on: &r)
         return r
     }
 

@@ -50,9 +50,10 @@ enum Server {
             log.record(.warning, "start-up recovery removed \(archive.recovery.temporary) interrupted write(s) and \(archive.recovery.orphans) uncommitted file(s)", peer: nil)
         }
         // First start: an `admin` to log in with (SPEC §1), before anything listens.
+        let users = UserStore(archive: archive)
         let firstRun: AdminBootstrap
         do {
-            firstRun = try UserStore(archive: archive).ensureAdmin(passwordFromEnvironment: Environment.get("SWIFTPACS_ADMIN_PASSWORD"))
+            firstRun = try users.ensureAdmin(passwordFromEnvironment: Environment.get("SWIFTPACS_ADMIN_PASSWORD"))
         } catch let e as UserError {
             Console.error("swiftpacs serve: SWIFTPACS_ADMIN_PASSWORD cannot be the first admin's password: \(e.message) (set a stronger one, or unset it to get a random password)")
             logs.close()
@@ -95,7 +96,9 @@ enum Server {
                                         bytes: Int64(r.bytesSent), durationMs: r.duration * 1000))
                 if log.isDebug { ConsoleLog(minimum: .debug).record(.debug, r.logLine, peer: nil) }
             }
-            let app = WebApplication(version: Version.string, archive: archive, dicomStatus: { dicom.listening })
+            let app = WebApplication(version: Version.string, archive: archive, users: users,
+                                     dicomStatus: { dicom.listening },
+                                     errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) })
             do {
                 http = try HTTPServer(configuration: config, responder: app.router())
             } catch {
