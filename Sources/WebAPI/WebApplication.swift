@@ -33,6 +33,8 @@ public struct WebApplication: Sendable {
         r.use(AuthenticationMiddleware(users: users))
         r.get("/api/health") { _ in health() }
         SessionController(users: users, secureCookies: secure).register(on: &r)
+        UsersController(users: users, secureCookies: secure).register(on: &r)
+        TokensController(users: users).register(on: &r)
         return r
     }
 

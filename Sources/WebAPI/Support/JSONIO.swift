@@ -76,3 +76,4 @@ struct JSONFields {
         HTTPError(.unprocessableContent, code: "invalid_type", message: "'\(name)' must be \(what)", field: name)
     }
 }
+
