@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "PACS", dependencies: ["DICOM", "DICOMNetwork", "Archive", "TLS"], path: "Sources/PACS"),
         .target(name: "HTTPServer", path: "Sources/HTTPServer"),
         .target(name: "TLS", dependencies: ["HTTPServer", "COpenSSL"], path: "Sources/TLS"),
-        .target(name: "WebAPI", dependencies: ["HTTPServer", "Archive", "PACS"], path: "Sources/WebAPI"),
+        .target(name: "WebAPI", dependencies: ["HTTPServer", "Archive", "PACS", "DICOMNetwork"], path: "Sources/WebAPI"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork", "Archive", "PACS", "HTTPServer", "WebAPI"], path: "Sources/swiftpacs"),
         .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork", "HTTPServer"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),

@@ -11,17 +11,23 @@ public struct WebApplication: Sendable {
     public let dicomStatus: @Sendable () -> String
     /// The one user store of the server: accounts, sessions, API tokens, login throttling.
     public let users: UserStore
+    /// The stored settings with this run's overrides.
+    public let settings: SettingsStore
+    /// The DICOM server, whose settings the API changes live.
+    public let dicom: DICOMService
     /// Whether the web server speaks TLS (session cookies are then `Secure`).
     public let secure: Bool
     /// Where unexpected errors (answered as 500) are reported.
     public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
 
-    public init(version: String, archive: Archive, users: UserStore, secure: Bool = false,
-                dicomStatus: @escaping @Sendable () -> String,
+    public init(version: String, archive: Archive, users: UserStore, settings: SettingsStore, dicom: DICOMService,
+                secure: Bool = false, dicomStatus: @escaping @Sendable () -> String,
                 errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil) {
         self.version = version
         self.archive = archive
         self.users = users
+        self.settings = settings
+        self.dicom = dicom
         self.secure = secure
         self.dicomStatus = dicomStatus
         self.errorLog = errorLog
@@ -35,6 +41,7 @@ public struct WebApplication: Sendable {
         SessionController(users: users, secureCookies: secure).register(on: &r)
         UsersController(users: users, secureCookies: secure).register(on: &r)
         TokensController(users: users).register(on: &r)
+        PeersController(archive: archive, settings: settings, dicom: dicom).register(on: &r)
         return r
     }
 

@@ -96,7 +96,7 @@ enum Server {
                                         bytes: Int64(r.bytesSent), durationMs: r.duration * 1000))
                 if log.isDebug { ConsoleLog(minimum: .debug).record(.debug, r.logLine, peer: nil) }
             }
-            let app = WebApplication(version: Version.string, archive: archive, users: users,
+            let app = WebApplication(version: Version.string, archive: archive, users: users, settings: store, dicom: dicom,
                                      dicomStatus: { dicom.listening },
                                      errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) })
             do {
