@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import Archive
 import PACS
@@ -19,6 +20,8 @@ public struct WebApplication: Sendable {
     public let secure: Bool
     /// Where unexpected errors (answered as 500) are reported.
     public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
+    /// When the application was made (`ProcessInfo.systemUptime`), for the uptime.
+    let startedAt = ProcessInfo.processInfo.systemUptime
 
     public init(version: String, archive: Archive, users: UserStore, settings: SettingsStore, dicom: DICOMService,
                 secure: Bool = false, dicomStatus: @escaping @Sendable () -> String,
@@ -42,6 +45,8 @@ public struct WebApplication: Sendable {
         UsersController(users: users, secureCookies: secure).register(on: &r)
         TokensController(users: users).register(on: &r)
         PeersController(archive: archive, settings: settings, dicom: dicom).register(on: &r)
+        SettingsController(settings: settings, dicom: dicom).register(on: &r)
+        SystemController(version: version, archive: archive, dicom: dicom, startedAt: startedAt).register(on: &r)
         return r
     }
 

@@ -21,10 +21,10 @@ class Server:
         self.http_port = free_port()
         self.proc = None
 
-    def start(self, extra=()):
+    def start(self, extra=(), dicom_flag=True):
         env = dict(os.environ, SWIFTPACS_ADMIN_PASSWORD=ADMIN_PASSWORD)
         args = [self.swiftpacs, "serve", "--data", self.data, "--http-port", str(self.http_port), "--host", HOST, *extra]
-        if self.dicom_port is not None:
+        if dicom_flag and self.dicom_port is not None:
             args += ["--dicom-port", str(self.dicom_port)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         lines, deadline = [], time.monotonic() + 20
@@ -34,6 +34,7 @@ class Server:
                 break
             lines.append(line)
             if line.startswith("HTTP:"):
+                self.banner = "".join(lines)
                 return self
         self.proc.kill()
         raise AssertionError(f"serve did not start: {''.join(lines)} {self.proc.stderr.read()}")

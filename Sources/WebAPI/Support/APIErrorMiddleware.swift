@@ -2,7 +2,7 @@ import HTTPServer
 import PACS
 
 /// The one place errors become answers: `HTTPError` as it is, the stores' errors
-/// (`UserError`, ...) with their code, field and fitting status, anything else a 500.
+/// (`UserError`, `SettingsError`) with their code, field and fitting status, anything else a 500.
 struct APIErrorMiddleware: HTTPMiddleware {
     let log: (@Sendable (HTTPRequest, any Error) -> Void)?
 
@@ -13,10 +13,23 @@ struct APIErrorMiddleware: HTTPMiddleware {
             return e.response
         } catch let e as UserError {
             return Self.http(e).response
+        } catch let e as SettingsError {
+            return Self.http(e).response
         } catch {
             log?(request, error)
             return HTTPError.internalError.response
         }
+    }
+
+    static func http(_ e: SettingsError) -> HTTPError {
+        let status: HTTPStatus
+        switch e.code {
+        case .portConflict, .portUnavailable: status = .conflict
+        case .invalidJSON: status = .badRequest
+        case .storageFailed: status = .serviceUnavailable
+        default: status = .unprocessableContent
+        }
+        return HTTPError(status, code: e.code.rawValue, message: e.message, field: e.field)
     }
 
     static func http(_ e: UserError) -> HTTPError {
