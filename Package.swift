@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], path: "Tests/HTTPServerTests"),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPServer"], path: "Tests/TLSTests"),
         .testTarget(name: "PACSTests", dependencies: ["PACS", "Archive", "DICOM", "TLS"], path: "Tests/PACSTests"),
+        .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "PACS", "Archive", "TLS"], path: "Tests/WebAPITests"),
         .testTarget(name: "PACSSettingsTests", dependencies: ["PACS", "Archive", "DICOM", "DICOMNetwork"], path: "Tests/PACSSettingsTests"),
     ],
     swiftLanguageModes: [.v6]

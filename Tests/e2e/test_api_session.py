@@ -89,3 +89,13 @@ def test_throttling_after_repeated_failures(server):
     r = c.post("/api/session", {"username": "admin", "password": ADMIN_PASSWORD})
     assert r.status == 429 and r.error_code() == "too_many_attempts"
     assert int(r.headers["Retry-After"]) > 0
+
+
+def test_hostile_bodies_get_4xx_and_the_server_goes_on(server):
+    admin = server.admin()
+    for path, method in [("/api/session", "POST"), ("/api/users", "POST"), ("/api/peers", "POST"),
+                         ("/api/settings/dicom", "PUT")]:
+        for raw in [b"[" * 60000, b'{"a":' * 13000, b"\xff\xfe{}", b"", b"{" + b" " * 70000 + b"}"]:
+            r = admin.request(method, path, raw=raw)
+            assert 400 <= r.status < 500 and r.error_code(), (path, raw[:10], r)
+    assert admin.get("/api/health").status == 200
