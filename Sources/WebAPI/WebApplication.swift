@@ -20,12 +20,15 @@ public struct WebApplication: Sendable {
     public let secure: Bool
     /// Where unexpected errors (answered as 500) are reported.
     public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
+    /// Where changes made through the API are recorded (the audit log).
+    public let audit: (@Sendable (AuditLogEntry) -> Void)?
     /// When the application was made (`ProcessInfo.systemUptime`), for the uptime.
     let startedAt = ProcessInfo.processInfo.systemUptime
 
     public init(version: String, archive: Archive, users: UserStore, settings: SettingsStore, dicom: DICOMService,
                 secure: Bool = false, dicomStatus: @escaping @Sendable () -> String,
-                errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil) {
+                errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil,
+                audit: (@Sendable (AuditLogEntry) -> Void)? = nil) {
         self.version = version
         self.archive = archive
         self.users = users
@@ -34,6 +37,7 @@ public struct WebApplication: Sendable {
         self.secure = secure
         self.dicomStatus = dicomStatus
         self.errorLog = errorLog
+        self.audit = audit
     }
 
     public func router() -> HTTPRouter {
@@ -41,11 +45,12 @@ public struct WebApplication: Sendable {
         r.use(APIErrorMiddleware(log: errorLog))
         r.use(AuthenticationMiddleware(users: users))
         r.get("/api/health") { _ in health() }
-        SessionController(users: users, secureCookies: secure).register(on: &r)
-        UsersController(users: users, secureCookies: secure).register(on: &r)
-        TokensController(users: users).register(on: &r)
-        PeersController(archive: archive, settings: settings, dicom: dicom).register(on: &r)
-        SettingsController(settings: settings, dicom: dicom).register(on: &r)
+        let auditor = Auditor(sink: audit)
+        SessionController(users: users, secureCookies: secure, audit: auditor).register(on: &r)
+        UsersController(users: users, secureCookies: secure, audit: auditor).register(on: &r)
+        TokensController(users: users, audit: auditor).register(on: &r)
+        PeersController(archive: archive, settings: settings, dicom: dicom, audit: auditor).register(on: &r)
+        SettingsController(settings: settings, dicom: dicom, audit: auditor).register(on: &r)
         SystemController(version: version, archive: archive, dicom: dicom, startedAt: startedAt).register(on: &r)
         return r
     }

@@ -98,7 +98,8 @@ enum Server {
             }
             let app = WebApplication(version: Version.string, archive: archive, users: users, settings: store, dicom: dicom,
                                      dicomStatus: { dicom.listening },
-                                     errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) })
+                                     errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) },
+                                     audit: { logs.append($0) })
             do {
                 http = try HTTPServer(configuration: config, responder: app.router())
             } catch {

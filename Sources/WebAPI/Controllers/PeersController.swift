@@ -10,6 +10,7 @@ struct PeersController {
     let archive: Archive
     let settings: SettingsStore
     let dicom: DICOMService
+    let audit: Auditor
 
     func register(on r: inout HTTPRouter) {
         r.get("/api/peers") { try list($0) }
@@ -42,7 +43,9 @@ struct PeersController {
                                             port: try f.int("port") ?? { throw JSONFields.missing("port") }()))
         try checkUnique(p)
         do {
-            return try JSONIO.response(Self.json(try archive.addPeer(p)), status: .created)
+            let added = try archive.addPeer(p)
+            audit.record(request, "peer.create", target: added.aeTitle, detail: "\(added.host):\(added.port)")
+            return try JSONIO.response(Self.json(added), status: .created)
         } catch ArchiveError.storage(let why) {
             throw HTTPError(.conflict, code: "peer_exists", message: why, field: "aeTitle")
         }
@@ -60,13 +63,15 @@ struct PeersController {
         } catch ArchiveError.notFound(let why) {
             throw HTTPError.notFound(why)
         }
+        audit.record(request, "peer.update", target: p.aeTitle, detail: "\(p.host):\(p.port)")
         return try JSONIO.response(Self.json(p))
     }
 
     func remove(_ request: HTTPRequest) throws -> HTTPResponse {
         _ = try request.admin()
-        let id = try Self.id(request)
-        guard try archive.removePeer(id: id) else { throw HTTPError.notFound("no peer with id \(id)") }
+        let p = try peer(request)
+        guard try archive.removePeer(id: p.id) else { throw HTTPError.notFound("no peer with id \(p.id)") }
+        audit.record(request, "peer.delete", target: p.aeTitle)
         return HTTPResponse(status: .noContent)
     }
 

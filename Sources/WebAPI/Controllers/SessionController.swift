@@ -6,6 +6,7 @@ struct SessionController {
     let users: UserStore
     /// Whether the cookie gets `Secure` (the web server speaks TLS).
     let secureCookies: Bool
+    var audit = Auditor(sink: nil)
 
     func register(on r: inout HTTPRouter) {
         r.post("/api/session") { try login($0) }
@@ -17,8 +18,10 @@ struct SessionController {
         let f = JSONFields(try JSONIO.object(request))
         let name = try f.requiredString("username"), password = try f.requiredString("password")
         guard let user = try users.authenticate(username: name, password: password, client: request.clientAddress) else {
+            audit.record(request, "session.login_failed", target: name.count <= 64 ? name : String(name.prefix(64)) + "…", user: "")
             throw Authentication.invalidCredentials
         }
+        audit.record(request, "session.login", target: user.username, user: user.username)
         let lifetime = UserStore.defaultSessionLifetime
         let (token, csrf) = try users.createSession(user: user, client: request.clientAddress, lifetime: lifetime)
         request.user = user.username
@@ -42,6 +45,7 @@ struct SessionController {
     func logout(_ request: HTTPRequest) throws -> HTTPResponse {
         let a = try request.auth()
         if case let .session(token, _) = a.method { _ = try users.deleteSession(token: token) }
+        audit.record(request, "session.logout", target: a.user.username)
         var r = HTTPResponse(status: .noContent)
         r.headers.add("Set-Cookie", cookie("", maxAge: 0))
         return r

@@ -7,6 +7,7 @@ import PACS
 struct SettingsController {
     let settings: SettingsStore
     let dicom: DICOMService
+    let audit: Auditor
 
     /// Read-only members that a client may send back unchanged.
     static let dicomReadOnly: Set<String> = ["ipAddresses", "listening"]
@@ -45,8 +46,10 @@ struct SettingsController {
 
     func putDICOM(_ request: HTTPRequest) throws -> HTTPResponse {
         _ = try request.admin()
-        let new = try DICOMSettings.decode(json: try Self.text(request), over: dicom.settings, ignoring: Self.dicomReadOnly)
+        let old = dicom.settings
+        let new = try DICOMSettings.decode(json: try Self.text(request), over: old, ignoring: Self.dicomReadOnly)
         try dicom.change(new, in: settings)
+        audit.record(request, "settings.update", target: DICOMSettings.section, detail: Self.changes(old, new))
         return try dicomAnswer()
     }
 
@@ -57,10 +60,20 @@ struct SettingsController {
 
     func putNetwork(_ request: HTTPRequest) throws -> HTTPResponse {
         _ = try request.admin()
-        let new = try NetworkSettings.decode(json: try Self.text(request), over: settings.current(NetworkSettings.self))
+        let old = settings.current(NetworkSettings.self)
+        let new = try NetworkSettings.decode(json: try Self.text(request), over: old)
         let saved = try settings.save(new)
+        audit.record(request, "settings.update", target: NetworkSettings.section, detail: Self.changes(old, saved))
         dicom.apply(network: saved)
         return try JSONIO.response(Self.object(saved))
+    }
+
+    /// "port 11112 → 104, aeTitle A → B".
+    static func changes<S: SettingsSection>(_ old: S, _ new: S) -> String {
+        new.fields.compactMap { f in
+            let before = old.value(of: f.name)
+            return before == f.value ? nil : "\(f.name) \(before?.description ?? "") → \(f.value)"
+        }.joined(separator: ", ")
     }
 
     /// The JSON body as text (415 unless JSON, 413 beyond the limit).

@@ -6,6 +6,7 @@ import PACS
 /// see and revoke their own tokens; admins see and revoke everyone's.
 struct TokensController {
     let users: UserStore
+    let audit: Auditor
 
     func register(on r: inout HTTPRouter) {
         r.get("/api/tokens") { try list($0) }
@@ -26,6 +27,7 @@ struct TokensController {
         let a = try request.auth()
         let f = JSONFields(try JSONIO.object(request))
         let (token, info) = try users.createAPIToken(user: a.user, name: try f.requiredString("name"))
+        audit.record(request, "token.create", target: info.name)
         var body = Self.json(info)
         body["token"] = token
         return try JSONIO.response(body, status: .created)
@@ -35,6 +37,7 @@ struct TokensController {
         let a = try request.auth()
         guard let id = Int(try request.parameter("id")) else { throw HTTPError.notFound("no API token with that id") }
         try users.revokeAPIToken(id: id, of: a.user.isAdmin ? nil : a.user)
+        audit.record(request, "token.revoke", target: String(id))
         return HTTPResponse(status: .noContent)
     }
 }

@@ -6,6 +6,7 @@ import PACS
 struct UsersController {
     let users: UserStore
     let secureCookies: Bool
+    let audit: Auditor
 
     func register(on r: inout HTTPRouter) {
         r.get("/api/users") { try list($0) }
@@ -45,6 +46,7 @@ struct UsersController {
         let u = try users.createUser(username: try f.requiredString("username"), password: try f.requiredString("password"),
                                      role: try Self.role(f) ?? .user, enabled: try f.bool("enabled") ?? true,
                                      canSend: try f.bool("canSend") ?? false, canUpload: try f.bool("canUpload") ?? false)
+        audit.record(request, "user.create", target: u.username, detail: "role \(u.role.rawValue)")
         return try JSONIO.response(Self.json(u), status: .created)
     }
 
@@ -61,12 +63,18 @@ struct UsersController {
         let f = JSONFields(try JSONIO.object(request))
         let change = UserUpdate(username: try f.string("username"), password: try f.string("password"), role: try Self.role(f),
                                 enabled: try f.bool("enabled"), canSend: try f.bool("canSend"), canUpload: try f.bool("canUpload"))
-        return try JSONIO.response(Self.json(try users.updateUser(id: id, change)))
+        let u = try users.updateUser(id: id, change)
+        let fields = ["username", "password", "role", "enabled", "canSend", "canUpload"].filter { f.has($0) }
+        audit.record(request, "user.update", target: u.username, detail: fields.joined(separator: ", "))
+        return try JSONIO.response(Self.json(u))
     }
 
     func remove(_ request: HTTPRequest) throws -> HTTPResponse {
         _ = try request.admin()
-        try users.deleteUser(id: try Self.id(request))
+        let id = try Self.id(request)
+        let name = try users.user(id: id)?.username ?? String(id)
+        try users.deleteUser(id: id)
+        audit.record(request, "user.delete", target: name)
         return HTTPResponse(status: .noContent)
     }
 
@@ -85,6 +93,7 @@ struct UsersController {
         } catch let e as UserError where e.field == "password" {
             throw UserError(code: e.code, message: e.message, field: "newPassword")
         }
+        audit.record(request, "user.password", target: a.user.username)
         guard case .session = a.method else { return HTTPResponse(status: .noContent) }
         let (token, csrf) = try users.createSession(user: a.user, client: request.clientAddress)
         var r = try JSONIO.response(["csrfToken": csrf])
