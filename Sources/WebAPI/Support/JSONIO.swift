@@ -64,8 +64,9 @@ struct JSONFields {
     }
 
     static func isBoolean(_ n: NSNumber) -> Bool {
-        // JSONSerialization makes booleans from `true`/`false` only; their type code is "c".
-        String(cString: n.objCType) == "c" || n === NSNumber(value: true) || n === NSNumber(value: false)
+        // JSONSerialization makes `true`/`false` into boolean NSNumbers, whose type code is "c";
+        // the numbers it parses are integers ("q") or doubles ("d").
+        String(cString: n.objCType) == "c"
     }
 
     static func missing(_ name: String) -> HTTPError {
