@@ -90,6 +90,9 @@ enum Server {
         let httpPort = settings.http.port
         if httpPort > 0 {
             var config = HTTPServerConfiguration(host: o.host, port: httpPort)
+            // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3):
+            // `curl -X POST .../echo` is a fine request, not a 411.
+            config.limits.lengthRequiredMethods = []
             config.accessLog = { r in
                 logs.append(WebLogEntry(time: LogTimestamp(milliseconds: Int64((r.time * 1000).rounded(.down))), user: r.user ?? "",
                                         client: r.clientAddress, method: r.method, path: r.path, status: r.status,

@@ -106,3 +106,43 @@ def test_echo_success_refused_and_rejected(server, tmp_path):
     assert rejected.json["success"] is False
     assert rejected.json["error"] == "association rejected: called AE title not recognised"
     assert admin.post("/api/peers/9999/echo").status == 404
+
+
+def test_echo_needs_no_request_body(swiftpacs, tmp_path):
+    """`curl -X POST .../echo` sends neither Content-Length nor a body: RFC 9112 §6.3 makes
+    that an empty body, so the server must not answer 411."""
+    import http.client
+    import json
+    import os
+    import signal
+    import subprocess
+    import time
+    import base64
+    from dicom_peers import HOST, free_port
+    dicom, web = free_port(), free_port()
+    env = dict(os.environ, SWIFTPACS_ADMIN_PASSWORD="s3cret-pass")
+    proc = subprocess.Popen([swiftpacs, "serve", "--data", str(tmp_path / "d"), "--dicom-port", str(dicom),
+                             "--http-port", str(web), "--host", HOST], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        for line in proc.stdout:
+            if line.startswith("HTTP:"):
+                break
+        auth = {"Authorization": "Basic " + base64.b64encode(b"admin:s3cret-pass").decode()}
+        c = http.client.HTTPConnection(HOST, web, timeout=10)
+        c.request("POST", "/api/peers", body=json.dumps({"aeTitle": "SWIFTPACS", "host": HOST, "port": dicom}),
+                  headers={**auth, "Content-Type": "application/json"})
+        peer = json.loads(c.getresponse().read())
+        # http.client adds Content-Length: 0 for a POST without body; send the raw request instead.
+        import socket
+        s = socket.create_connection((HOST, web), timeout=10)
+        s.sendall(f"POST /api/peers/{peer['id']}/echo HTTP/1.1\r\nHost: x\r\nAuthorization: {auth['Authorization']}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+        s.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert json.loads(body)["success"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
