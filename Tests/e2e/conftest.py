@@ -55,3 +55,21 @@ def dcmdump() -> str:
 
 def run(cmd, **kw) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120, **kw)
+
+
+@pytest.fixture(scope="module")
+def corpus(pydicom_data):
+    """The readable files of pydicom's test set (dicom_peers.readable_corpus)."""
+    from dicom_peers import readable_corpus
+    files = readable_corpus(pydicom_data)
+    assert len(files) >= 50, f"only {len(files)} readable files in pydicom's test_files"
+    return files
+
+
+@pytest.fixture(scope="module")
+def module_servers(bench, tmp_path_factory):
+    """Peers shared by one test module; all stopped at its end."""
+    from dicom_peers import Servers
+    group = Servers(bench, tmp_path_factory.mktemp("servers"))
+    yield group
+    group.stop_all()

@@ -176,20 +176,6 @@ def pynet_store_files(port, paths: list[Path], calling=CALLER) -> dict[Path, int
 # MARK: fixtures
 
 
-@pytest.fixture(scope="module")
-def corpus(pydicom_data):
-    files = readable_corpus(pydicom_data)
-    assert len(files) >= 50, f"only {len(files)} readable files in pydicom's test_files"
-    return files
-
-
-@pytest.fixture(scope="module")
-def module_servers(bench, tmp_path_factory):
-    group = Servers(bench, tmp_path_factory.mktemp("servers"))
-    yield group
-    group.stop_all()
-
-
 @dataclass
 class Filled:
     """An archive filled with the corpus, one instance kept per SOP Instance UID (the first)."""

@@ -79,20 +79,6 @@ def clear(folder: Path):
 # MARK: fixtures
 
 
-@pytest.fixture(scope="module")
-def corpus(pydicom_data):
-    files = readable_corpus(pydicom_data)
-    assert len(files) >= 50, f"only {len(files)} readable files in pydicom's test_files"
-    return files
-
-
-@pytest.fixture(scope="module")
-def module_servers(bench, tmp_path_factory):
-    group = Servers(bench, tmp_path_factory.mktemp("servers"))
-    yield group
-    group.stop_all()
-
-
 @dataclass
 class Loaded:
     """Our SCP as DCMTK's storescu filled it. What it holds went through storescu, so comparisons

@@ -128,19 +128,7 @@ public struct DICOMFile: Sendable {
         if !ts.isEncapsulated, dataSet[Tag(0x7FE0, 0x0010)].map({ if case .encapsulated = $0.value { return true } else { return false } }) == true {
             throw DICOMError.unsupported("pixel data is compressed (\(transferSyntax.name)); writing it as \(ts.name) needs a codec")
         }
-        var out = preamble ?? [UInt8](repeating: 0, count: 128)
-        if out.count != 128 { out = [UInt8](repeating: 0, count: 128) }
-        out.append(contentsOf: Array("DICM".utf8))
-        var metaWriter = DataSetWriter(explicitVR: true, bigEndian: false)
-        let m = completedMeta(syntax: ts)
-        var body = m
-        body.remove(Tag(0x0002, 0x0000))
-        try metaWriter.write(body)
-        var groupLength = DataSetWriter(explicitVR: true, bigEndian: false)
-        try groupLength.write(DataElement(tag: Tag(0x0002, 0x0000), vr: .UL, bytes: withUnsafeBytes(of: UInt32(metaWriter.bytes.count).littleEndian, Array.init)))
-        out.append(contentsOf: groupLength.bytes)
-        out.append(contentsOf: metaWriter.bytes)
-
+        var out = try encodedHeader(as: ts)
         var data = dataSet
         data.removeGroup(0x0002)
         var writer = DataSetWriter(explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian, reservingCapacity: 0)
@@ -150,6 +138,23 @@ public struct DICOMFile: Sendable {
         } else {
             out.append(contentsOf: writer.bytes)
         }
+        return out
+    }
+
+    /// The preamble, "DICM" and the file meta information with a fresh group length: what
+    /// precedes the data set in a Part 10 file written in `ts`.
+    public func encodedHeader(as ts: TransferSyntax) throws -> [UInt8] {
+        var out = preamble ?? [UInt8](repeating: 0, count: 128)
+        if out.count != 128 { out = [UInt8](repeating: 0, count: 128) }
+        out.append(contentsOf: Array("DICM".utf8))
+        var metaWriter = DataSetWriter(explicitVR: true, bigEndian: false)
+        var body = completedMeta(syntax: ts)
+        body.remove(Tag(0x0002, 0x0000))
+        try metaWriter.write(body)
+        var groupLength = DataSetWriter(explicitVR: true, bigEndian: false)
+        try groupLength.write(DataElement(tag: Tag(0x0002, 0x0000), vr: .UL, bytes: withUnsafeBytes(of: UInt32(metaWriter.bytes.count).littleEndian, Array.init)))
+        out.append(contentsOf: groupLength.bytes)
+        out.append(contentsOf: metaWriter.bytes)
         return out
     }
 

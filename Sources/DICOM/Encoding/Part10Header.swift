@@ -17,12 +17,9 @@ public enum Part10Header {
             if b.count % 2 == 1 { b.append(0x20) }
             meta[Tag(0x0002, 0x0016)] = DataElement(tag: Tag(0x0002, 0x0016), vr: .AE, bytes: b)
         }
-        let file = try DICOMFile(dataSet: DataSet(), transferSyntax: transferSyntax, meta: meta).encoded()
-        // Only the preamble, "DICM" and the meta group: for a deflated syntax `encoded()` also
-        // writes the empty data set as a deflate stream (03 00), which would come before the
-        // received stream and make the file read as an empty data set.
-        let metaEnd = 132 + 12 + Int(UInt32(file[140]) | UInt32(file[141]) << 8 | UInt32(file[142]) << 16 | UInt32(file[143]) << 24)
-        return Array(file.prefix(metaEnd))
+        // Only the header: the received data set follows as it is (for a deflated syntax an
+        // encoded empty data set would add a deflate stream of its own in front of it).
+        return try DICOMFile(dataSet: DataSet(), transferSyntax: transferSyntax, meta: meta).encodedHeader(as: transferSyntax)
     }
 
     /// Where the data set starts in a Part 10 file, and its transfer syntax, reading only the

@@ -10,17 +10,8 @@ enum ReceivedFile {
         guard let data = m.dataSet else { throw DICOMError.malformed(offset: 0, reason: "C-STORE without a data set") }
         let cls = m.command.affectedSOPClassUID ?? context.abstractSyntax
         let inst = m.command.affectedSOPInstanceUID ?? ""
-        var meta = DataSet()
-        func ui(_ t: Tag, _ s: String) {
-            var b = Array(s.utf8); if b.count % 2 == 1 { b.append(0) }
-            meta[t] = DataElement(tag: t, vr: .UI, bytes: b)
-        }
-        meta[Tag(0x0002, 0x0001)] = DataElement(tag: Tag(0x0002, 0x0001), vr: .OB, bytes: [0, 1])
-        ui(Tag(0x0002, 0x0002), cls)
-        ui(Tag(0x0002, 0x0003), inst)
-        let file = DICOMFile(dataSet: DataSet(), transferSyntax: context.transferSyntax, meta: meta)
-        // The header is built by the file writer; the data set goes on as received.
-        var bytes = try file.encoded()
+        // The archive's header builder; the data set goes on as received.
+        var bytes = try Part10Header.bytes(sopClassUID: cls, sopInstanceUID: inst, transferSyntax: context.transferSyntax)
         bytes.append(contentsOf: data)
         let path = dir + "/" + safeName(inst) + ".dcm"
         try FileIO.writeAtomically(bytes, to: path)
