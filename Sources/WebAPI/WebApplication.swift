@@ -3,8 +3,8 @@ import HTTPServer
 import Archive
 import PACS
 
-/// The web side of the appliance: the routes on top of the HTTP server. For now the health
-/// route that monitoring and scripts use, and the JSON API behind authentication.
+/// The web side of the appliance: the routes on top of the HTTP server — the health route
+/// that monitoring and scripts use, and the JSON API behind authentication.
 public struct WebApplication: Sendable {
     public let version: String
     public let archive: Archive
@@ -16,8 +16,13 @@ public struct WebApplication: Sendable {
     public let settings: SettingsStore
     /// The DICOM server, whose settings the API changes live.
     public let dicom: DICOMService
-    /// Whether the web server speaks TLS (session cookies are then `Secure`).
+    /// Whether the web server speaks TLS (session cookies are then `Secure`) when there is
+    /// no `web` module to ask.
     public let secure: Bool
+    /// The running web module: TLS state, `/api/settings/http` and its apply.
+    public let web: WebService?
+    /// The persisted logs, for `/api/logs/*`.
+    public let logs: LogStore?
     /// Where unexpected errors (answered as 500) are reported.
     public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
     /// Where changes made through the API are recorded (the audit log).
@@ -26,7 +31,8 @@ public struct WebApplication: Sendable {
     let startedAt = ProcessInfo.processInfo.systemUptime
 
     public init(version: String, archive: Archive, users: UserStore, settings: SettingsStore, dicom: DICOMService,
-                secure: Bool = false, dicomStatus: @escaping @Sendable () -> String,
+                secure: Bool = false, web: WebService? = nil, logs: LogStore? = nil,
+                dicomStatus: @escaping @Sendable () -> String,
                 errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil,
                 audit: (@Sendable (AuditLogEntry) -> Void)? = nil) {
         self.version = version
@@ -35,6 +41,8 @@ public struct WebApplication: Sendable {
         self.settings = settings
         self.dicom = dicom
         self.secure = secure
+        self.web = web
+        self.logs = logs
         self.dicomStatus = dicomStatus
         self.errorLog = errorLog
         self.audit = audit
@@ -46,11 +54,14 @@ public struct WebApplication: Sendable {
         r.use(AuthenticationMiddleware(users: users))
         r.get("/api/health") { _ in health() }
         let auditor = Auditor(sink: audit)
-        SessionController(users: users, secureCookies: secure, audit: auditor).register(on: &r)
-        UsersController(users: users, secureCookies: secure, audit: auditor).register(on: &r)
+        let secureCookies: @Sendable () -> Bool = { [web, secure] in web?.isSecure ?? secure }
+        SessionController(users: users, secureCookies: secureCookies, audit: auditor).register(on: &r)
+        UsersController(users: users, secureCookies: secureCookies, audit: auditor).register(on: &r)
         TokensController(users: users, audit: auditor).register(on: &r)
         PeersController(archive: archive, settings: settings, dicom: dicom, audit: auditor).register(on: &r)
         SettingsController(settings: settings, dicom: dicom, audit: auditor).register(on: &r)
+        if let web { HTTPSettingsController(web: web, audit: auditor).register(on: &r) }
+        if let logs { LogsController(logs: logs).register(on: &r) }
         SystemController(version: version, archive: archive, dicom: dicom, startedAt: startedAt).register(on: &r)
         return r
     }

@@ -10,6 +10,7 @@ import PACS
 enum ServeCommand {
     static let help = """
     usage: swiftpacs serve [--data DIR] [--aet AET] [--dicom-port N] [--http-port N] [--host ADDR]
+                           [--ssl on|off] [--accept-unknown-storers on|off] [--debug]
 
     Runs the PACS server. Each flag may also be given as an environment variable; a flag wins
     over the variable, and both override the stored settings for this run only (settings
@@ -20,6 +21,8 @@ enum ServeCommand {
       --dicom-port N    DICOM port, 0 disables                     (SWIFTPACS_DICOM_PORT, stored or 11112)
       --http-port N     HTTP port, 0 disables                      (SWIFTPACS_HTTP_PORT, stored or 3000)
       --host ADDR       address to listen on                       (SWIFTPACS_HOST, default 0.0.0.0)
+      --ssl on|off      HTTPS for the web server, with the certificate uploaded through
+                        the API                                    (SWIFTPACS_SSL, stored or off)
       --accept-unknown-storers on|off
                         whether callers that are not known peers may C-STORE (for this
                         run; otherwise the stored setting, default off)
@@ -40,12 +43,13 @@ enum ServeCommand {
         var httpPort: Int?
         var host = "0.0.0.0"
         var acceptUnknownStorers: Bool?
+        var ssl: Bool?
         var debug = false
 
         /// What the flags and variables set, over the stored settings, for this run.
         var overrides: SettingsOverrides {
             SettingsOverrides(dicomAETitle: aet, dicomPort: dicomPort, debugMode: debug ? true : nil,
-                              acceptUnknownStorers: acceptUnknownStorers, httpPort: httpPort)
+                              acceptUnknownStorers: acceptUnknownStorers, httpPort: httpPort, httpSSL: ssl)
         }
     }
 
@@ -55,6 +59,18 @@ enum ServeCommand {
         if let v = env("SWIFTPACS_DATA") { o.data = v }
         if let v = env("SWIFTPACS_AET") { o.aet = v }
         if let v = env("SWIFTPACS_HOST") { o.host = v }
+        /// on/off values, parsed in one place: (flag or variable, text).
+        func onOff(_ name: String, _ v: String) -> Bool? {
+            guard v == "on" || v == "off" else {
+                Console.error("swiftpacs serve: \(name) takes on or off, not '\(v)'")
+                return nil
+            }
+            return v == "on"
+        }
+        if let v = env("SWIFTPACS_SSL") {
+            guard let b = onOff("SWIFTPACS_SSL", v) else { return 2 }
+            o.ssl = b
+        }
         var portTexts: [(String, String)] = []
         if let v = env("SWIFTPACS_DICOM_PORT") { portTexts.append(("SWIFTPACS_DICOM_PORT", v)) }
         if let v = env("SWIFTPACS_HTTP_PORT") { portTexts.append(("SWIFTPACS_HTTP_PORT", v)) }
@@ -63,7 +79,7 @@ enum ServeCommand {
             let a = args[i]
             if a == "-h" || a == "--help" { print(help); return 0 }
             if a == "--debug" { o.debug = true; i += 1; continue }
-            guard ["--data", "--aet", "--dicom-port", "--http-port", "--host", "--accept-unknown-storers"].contains(a) else {
+            guard ["--data", "--aet", "--dicom-port", "--http-port", "--host", "--accept-unknown-storers", "--ssl"].contains(a) else {
                 Console.error("swiftpacs serve: unknown option '\(a)'. Run 'swiftpacs serve --help'.")
                 return 2
             }
@@ -77,11 +93,11 @@ enum ServeCommand {
             case "--aet": o.aet = v
             case "--host": o.host = v
             case "--accept-unknown-storers":
-                guard v == "on" || v == "off" else {
-                    Console.error("swiftpacs serve: --accept-unknown-storers takes on or off, not '\(v)'")
-                    return 2
-                }
-                o.acceptUnknownStorers = v == "on"
+                guard let b = onOff(a, v) else { return 2 }
+                o.acceptUnknownStorers = b
+            case "--ssl":
+                guard let b = onOff(a, v) else { return 2 }
+                o.ssl = b
             default: portTexts.append((a, v))
             }
             i += 2

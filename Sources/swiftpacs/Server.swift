@@ -87,32 +87,32 @@ enum Server {
             return 1
         }
         var http: HTTPServer?
-        let httpPort = settings.http.port
-        if httpPort > 0 {
-            var config = HTTPServerConfiguration(host: o.host, port: httpPort)
-            // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3):
-            // `curl -X POST .../echo` is a fine request, not a 411.
-            config.limits.lengthRequiredMethods = []
-            config.accessLog = { r in
-                logs.append(WebLogEntry(time: LogTimestamp(milliseconds: Int64((r.time * 1000).rounded(.down))), user: r.user ?? "",
-                                        client: r.clientAddress, method: r.method, path: r.path, status: r.status,
-                                        bytes: Int64(r.bytesSent), durationMs: r.duration * 1000))
-                if log.isDebug { ConsoleLog(minimum: .debug).record(.debug, r.logLine, peer: nil) }
-            }
-            let app = WebApplication(version: Version.string, archive: archive, users: users, settings: store, dicom: dicom,
-                                     dicomStatus: { dicom.listening },
-                                     errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) },
-                                     audit: { logs.append($0) })
-            do {
-                http = try HTTPServer(configuration: config, responder: app.router())
-            } catch {
-                Console.error("swiftpacs serve: the web server cannot listen on \(o.host):\(httpPort): \(error) (set --http-port or SWIFTPACS_HTTP_PORT to a free port, or 0 to disable)")
-                dicom.stop()
-                logs.close()
-                archive.close()
-                return 1
-            }
-            http?.start()
+        let web = WebService(settings: store, dataDirectory: o.data, host: o.host)
+        var config = HTTPServerConfiguration(host: o.host, port: settings.http.port)
+        // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3):
+        // `curl -X POST .../echo` is a fine request, not a 411.
+        config.limits.lengthRequiredMethods = []
+        config.accessLog = { r in
+            logs.append(WebLogEntry(time: LogTimestamp(milliseconds: Int64((r.time * 1000).rounded(.down))), user: r.user ?? "",
+                                    client: r.clientAddress, method: r.method, path: r.path, status: r.status,
+                                    bytes: Int64(r.bytesSent), durationMs: r.duration * 1000))
+            if log.isDebug { ConsoleLog(minimum: .debug).record(.debug, r.logLine, peer: nil) }
+        }
+        let app = WebApplication(version: Version.string, archive: archive, users: users, settings: store, dicom: dicom,
+                                 web: web, logs: logs, dicomStatus: { dicom.listening },
+                                 errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) },
+                                 audit: { logs.append($0) })
+        do {
+            http = try web.start(configuration: config, responder: app.router())
+        } catch {
+            let fix = error.code == .portUnavailable
+                ? "set --http-port or SWIFTPACS_HTTP_PORT to a free port, or 0 to disable"
+                : "upload a valid pair with PUT /api/settings/http/certificate after starting once with --ssl off (or SWIFTPACS_SSL=off)"
+            Console.error("swiftpacs serve: \(error.message) (\(fix))")
+            dicom.stop()
+            logs.close()
+            archive.close()
+            return 1
         }
         let stats = try? archive.statistics()
         // Written straight to the descriptor: scripts wait for these lines, so no buffering.
@@ -122,8 +122,8 @@ enum Server {
         } else {
             Console.write("DICOM: disabled (port 0)\n")
         }
-        if let h = http {
-            Console.write("HTTP: listening on \(o.host):\(h.port) (GET /api/health)\n")
+        if http != nil {
+            Console.write("HTTP: listening on \(web.listening) (GET /api/health)\n")
         } else {
             Console.write("HTTP: disabled (port 0)\n")
         }

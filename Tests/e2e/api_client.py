@@ -21,6 +21,11 @@ class Server:
         self.http_port = free_port()
         self.proc = None
 
+    @property
+    def data_path(self):
+        from pathlib import Path
+        return Path(self.data)
+
     def start(self, extra=(), dicom_flag=True):
         env = dict(os.environ, SWIFTPACS_ADMIN_PASSWORD=ADMIN_PASSWORD)
         args = [self.swiftpacs, "serve", "--data", self.data, "--http-port", str(self.http_port), "--host", HOST, *extra]
@@ -68,8 +73,9 @@ class Response:
 class Client:
     """JSON over http.client; keeps the session cookie and sends the CSRF token when asked."""
 
-    def __init__(self, host, port, basic=None, bearer=None):
-        self.host, self.port = host, port
+    def __init__(self, host, port, basic=None, bearer=None, tls=None):
+        """`tls`: an ssl.SSLContext to speak HTTPS with."""
+        self.host, self.port, self.tls = host, port, tls
         self.basic, self.bearer = basic, bearer
         self.cookie = None
         self.csrf = None
@@ -89,7 +95,10 @@ class Client:
             h["Cookie"] = self.cookie
         if self.csrf and csrf:
             h["X-CSRF-Token"] = self.csrf
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        if self.tls is not None:
+            conn = http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.tls)
+        else:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
             conn.request(method, path, body=data, headers=h)
             r = conn.getresponse()

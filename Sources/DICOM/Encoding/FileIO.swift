@@ -7,10 +7,12 @@ import Darwin
 /// Small POSIX file helpers.
 public enum FileIO {
     /// Writes to `path.tmp-<pid>`, fsyncs, renames over `path`, fsyncs the directory: a reader
-    /// sees the old file or the new one, never a part.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// sees the old file or the new one, never a part. `mode` is the new file's permission
+    /// (before the umask).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let tmp = "\(path).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(tmp)  // a leftover of an earlier crash would keep its own permissions
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw DICOMError.io(path: tmp, reason: String(cString: strerror(errno))) }
         var ok = true
         bytes.withUnsafeBytes { raw in

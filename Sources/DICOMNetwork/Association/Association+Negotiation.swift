@@ -61,11 +61,12 @@ extension Association {
     /// Accepts a connection as the acceptor (Sta1 → Sta2 → Sta3 → Sta6): reads the
     /// A-ASSOCIATE-RQ and lets `decide` answer it. Throws `.rejected` after sending the rejection.
     public static func accept(socket: TCPSocket, maxPDULength: UInt32, artimTimeout: Double = 30,
-                              dimseTimeout: Double? = 30, observer: AssociationObserver? = nil,
+                              dimseTimeout: Double? = 30, observer: AssociationObserver? = nil, label: String = "",
                               decide: (AssociateRQ) -> AssociationDecision) throws(AssociationError) -> Association {
         let placeholder = AssociateRQ(calledAETitle: "", callingAETitle: "", presentationContexts: [], userInformation: UserInformation())
         let a = Association(role: .acceptor, socket: socket, request: placeholder, ourMaxPDULength: maxPDULength,
                             dimseTimeout: dimseTimeout, artimTimeout: artimTimeout, observer: observer)
+        a.label = label
         if let t = dimseTimeout { socket.setSendTimeout(max(t, 5)) }
         try a.fire(.transportConnectIndication)
         while true {

@@ -106,6 +106,8 @@ public final class Association: @unchecked Sendable {
             let (type, length) = try PDU.header(header, maxPDataLength: ourMaxPDULength)
             let body = try socket.read(exactly: length, timeout: wait ?? dimseTimeout, what: "reading a PDU from the peer")
             let pdu = try PDU.decode(type: type, body: body)
+            // The request names the calling AE: known before the record of it, not after.
+            if role == .acceptor, case let .associateRQ(rq) = pdu { request = rq }
             observer?.pdu(pdu.summary(length: length), outgoing: false, association: self)
             return pdu
         } catch let e as PDUError {

@@ -14,7 +14,8 @@ struct AssociationHandler {
         let association: Association
         do {
             association = try Association.accept(socket: socket, maxPDULength: config.maxPDULength, artimTimeout: config.artimTimeout,
-                                                  dimseTimeout: config.dimseTimeout, observer: provider.observer) { rq in
+                                                  dimseTimeout: config.dimseTimeout, observer: provider.observer,
+                                                  label: String(id)) { rq in
                 let decision = provider.negotiate(rq, peerAddress: socket.peerAddress, ourAETitle: config.aeTitle)
                 switch decision {
                 case let .reject(rj):
@@ -39,7 +40,6 @@ struct AssociationHandler {
             socket.close()
             return
         }
-        association.label = String(id)
         let ctx = ServiceContext(callingAETitle: association.callingAETitle, calledAETitle: association.calledAETitle,
                                  peerAddress: socket.peerAddress, associationID: id)
         let dispatcher = RequestDispatcher(association: association, provider: provider, context: ctx, config: config)

@@ -143,7 +143,7 @@ public final class HTTPServer: Sendable {
     /// Over the connection cap (RFC 9110 §15.6.4): answer 503 at once from the accept thread
     /// (no thread is spent on it) and close.
     private func rejectBusy(_ socket: HTTPSocket) {
-        if configuration.wrapConnection != nil {
+        if configuration.acceptsTLSNow {
             // A plain-text 503 means nothing to a client expecting a TLS handshake: just close.
             configuration.accessLog?(HTTPAccessRecord(time: wallClock(), user: nil, clientAddress: socket.peerAddress,
                                                       method: "-", path: "-", status: 503, bytesSent: 0, duration: 0))

@@ -29,6 +29,12 @@ public struct HTTPServerConfiguration: Sendable {
     /// Wraps each accepted socket before any HTTP is read (a TLS handshake goes here);
     /// runs on the connection's thread. A throw closes the connection.
     public var wrapConnection: (@Sendable (HTTPSocket) throws -> any HTTPByteStream)?
+    /// Whether new connections get TLS now, for a `wrapConnection` that may pass sockets
+    /// through as they are (TLS switched off live). Nil: whenever `wrapConnection` is set.
+    public var speaksTLS: (@Sendable () -> Bool)?
+
+    /// Whether a connection accepted now is to be spoken to in TLS.
+    var acceptsTLSNow: Bool { speaksTLS?() ?? (wrapConnection != nil) }
 
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host

@@ -81,15 +81,19 @@ public struct SettingsOverrides: Sendable, Equatable {
     public var debugMode: Bool?
     public var acceptUnknownStorers: Bool?
     public var httpPort: Int?
+    /// `--ssl on|off`: HTTPS on or off for this run (off is the way back in when the stored
+    /// certificate no longer loads).
+    public var httpSSL: Bool?
     public var worklistPort: Int?
 
     public init(dicomAETitle: String? = nil, dicomPort: Int? = nil, debugMode: Bool? = nil, acceptUnknownStorers: Bool? = nil,
-                httpPort: Int? = nil, worklistPort: Int? = nil) {
+                httpPort: Int? = nil, httpSSL: Bool? = nil, worklistPort: Int? = nil) {
         self.dicomAETitle = dicomAETitle
         self.dicomPort = dicomPort
         self.debugMode = debugMode
         self.acceptUnknownStorers = acceptUnknownStorers
         self.httpPort = httpPort
+        self.httpSSL = httpSSL
         self.worklistPort = worklistPort
     }
 
@@ -106,6 +110,7 @@ public struct SettingsOverrides: Sendable, Equatable {
             if let v = acceptUnknownStorers { out["acceptUnknownStorers"] = .bool(v) }
         case HTTPSettings.section:
             if let v = httpPort { out["port"] = .int(v) }
+            if let v = httpSSL { out["sslEnabled"] = .bool(v) }
         case WorklistSettings.section:
             if let v = worklistPort { out["port"] = .int(v) }
         default: break
@@ -121,6 +126,7 @@ public struct SettingsOverrides: Sendable, Equatable {
         case (DICOMSettings.section, "debugMode"): debugMode = nil
         case (DICOMSettings.section, "acceptUnknownStorers"): acceptUnknownStorers = nil
         case (HTTPSettings.section, "port"): httpPort = nil
+        case (HTTPSettings.section, "sslEnabled"): httpSSL = nil
         case (WorklistSettings.section, "port"): worklistPort = nil
         default: break
         }

@@ -36,6 +36,10 @@ public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidJSON = "invalid_json"
         /// The port cannot be listened on (in use, no permission); the old listener stays.
         case portUnavailable = "port_unavailable"
+        /// HTTPS is asked for, but no certificate and key have been uploaded.
+        case certificateMissing = "certificate_missing"
+        /// The certificate and key cannot be used (not PEM, not a pair, expired, encrypted key).
+        case invalidCertificate = "invalid_certificate"
         /// The settings could not be written to the data directory.
         case storageFailed = "storage_failed"
     }

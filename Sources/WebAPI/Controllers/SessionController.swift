@@ -5,7 +5,7 @@ import PACS
 struct SessionController {
     let users: UserStore
     /// Whether the cookie gets `Secure` (the web server speaks TLS).
-    let secureCookies: Bool
+    let secureCookies: @Sendable () -> Bool
     var audit = Auditor(sink: nil)
 
     func register(on r: inout HTTPRouter) {
@@ -52,6 +52,6 @@ struct SessionController {
     }
 
     func cookie(_ value: String, maxAge: Int) -> String {
-        "\(Authentication.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
+        "\(Authentication.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secureCookies() ? "; Secure" : "")
     }
 }

@@ -5,7 +5,7 @@ import PACS
 /// Passwords are write-only: no answer carries a password or a hash.
 struct UsersController {
     let users: UserStore
-    let secureCookies: Bool
+    let secureCookies: @Sendable () -> Bool
     let audit: Auditor
 
     func register(on r: inout HTTPRouter) {

@@ -2,7 +2,7 @@ import HTTPServer
 import PACS
 
 /// The one place errors become answers: `HTTPError` as it is, the stores' errors
-/// (`UserError`, `SettingsError`) with their code, field and fitting status, anything else a 500.
+/// (`UserError`, `SettingsError`, `LogQueryError`) with their code, field and fitting status, anything else a 500.
 struct APIErrorMiddleware: HTTPMiddleware {
     let log: (@Sendable (HTTPRequest, any Error) -> Void)?
 
@@ -15,6 +15,8 @@ struct APIErrorMiddleware: HTTPMiddleware {
             return Self.http(e).response
         } catch let e as SettingsError {
             return Self.http(e).response
+        } catch let e as LogQueryError {
+            return HTTPError(.badRequest, code: e.code.rawValue, message: e.message, field: e.field).response
         } catch {
             log?(request, error)
             return HTTPError.internalError.response
