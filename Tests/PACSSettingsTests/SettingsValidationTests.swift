@@ -27,7 +27,7 @@ struct SettingsValidationTests {
         #expect(w.aeTitle == "SWIFTPACS_WL" && w.port == 0)
         #expect(Settings().validate().isEmpty)
         #expect(SettingsError.Code.allCases.map(\.rawValue).sorted() == [
-            "invalid_ae_title", "invalid_choice", "invalid_json", "invalid_port", "invalid_text", "invalid_type",
+            "certificate_missing", "invalid_ae_title", "invalid_certificate", "invalid_choice", "invalid_json", "invalid_port", "invalid_text", "invalid_type",
             "out_of_range", "port_conflict", "port_unavailable", "storage_failed", "unknown_field"])
     }
 
