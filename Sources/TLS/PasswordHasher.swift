@@ -40,6 +40,15 @@ public enum PasswordHasher {
         }
     }
 
+    /// Whether two strings are equal, in time independent of where they first differ.
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var d: UInt8 = 0
+        for i in x.indices { d |= x[i] ^ y[i] }
+        return d == 0
+    }
+
     /// Whether `stored` is a hash this type can check.
     public static func isWellFormed(_ stored: String) -> Bool { Parsed(stored) != nil }
 

@@ -110,4 +110,24 @@ import Testing
         #expect(PasswordHasher.iterations(of: stored) == 2000)
         #expect(try f.store.authenticate(username: "nia", password: "nias-password", client: "c")?.id == u.id)
     }
+
+    @Test func aProvenPasswordSkipsTheSlowHashUntilItChanges() throws {
+        let f = try StoreFixture()
+        let u = try f.store.createUser(username: "ivy", password: "ivys-password")
+        #expect(try f.store.authenticate(username: "ivy", password: "ivys-password", client: "c")?.id == u.id)
+        let stored = try #require(try f.storedHash(of: "ivy"))
+        #expect(f.store.verified.contains(username: "ivy", password: "ivys-password", storedHash: stored, now: f.clock.now()))
+        // Only the right password, only against the stored hash it was proven for, only for a while.
+        #expect(!f.store.verified.contains(username: "ivy", password: "ivys-passworD", storedHash: stored, now: f.clock.now()))
+        #expect(try f.store.authenticate(username: "ivy", password: "ivys-passworD", client: "c") == nil)
+        #expect(!f.store.verified.contains(username: "ivy", password: "ivys-password", storedHash: stored,
+                                           now: f.clock.now() + VerifiedPasswords.lifetime + 1))
+        _ = try f.store.setPassword(userID: u.id, to: "ivys-new-password")
+        #expect(try f.store.authenticate(username: "ivy", password: "ivys-password", client: "c") == nil,
+                "the old password stops working at once")
+        #expect(try f.store.authenticate(username: "ivy", password: "ivys-new-password", client: "c")?.id == u.id)
+        _ = try f.store.updateUser(id: u.id, UserUpdate(enabled: false))
+        #expect(try f.store.authenticate(username: "ivy", password: "ivys-new-password", client: "c") == nil,
+                "a disabled account is refused even with a proven password")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import TLS
 import PACS
 
 /// Who made a request, and how they proved it.
@@ -55,13 +56,7 @@ enum Authentication {
     }
 
     /// Compares in time independent of where the first difference is.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var d: UInt8 = 0
-        for i in x.indices { d |= x[i] ^ y[i] }
-        return d == 0
-    }
+    static func same(_ a: String, _ b: String) -> Bool { PasswordHasher.constantTimeEqual(a, b) }
 }
 
 /// Lets through `GET /api/health` and `POST /api/session`; everything else needs a session
