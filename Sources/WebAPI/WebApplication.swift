@@ -3,8 +3,8 @@ import HTTPServer
 import Archive
 import PACS
 
-/// The web side of the appliance: the routes on top of the HTTP server. For now the health
-/// route that monitoring and scripts use, and the JSON API behind authentication.
+/// The web side of the appliance: the routes on top of the HTTP server: the health route that
+/// monitoring and scripts use, and the JSON API behind authentication.
 public struct WebApplication: Sendable {
     public let version: String
     public let archive: Archive
@@ -52,6 +52,9 @@ public struct WebApplication: Sendable {
         PeersController(archive: archive, settings: settings, dicom: dicom, audit: auditor).register(on: &r)
         SettingsController(settings: settings, dicom: dicom, audit: auditor).register(on: &r)
         SystemController(version: version, archive: archive, dicom: dicom, startedAt: startedAt).register(on: &r)
+        StudiesController(archive: archive, audit: auditor).register(on: &r)
+        SeriesController(archive: archive, audit: auditor).register(on: &r)
+        InstancesController(archive: archive, dicom: dicom, audit: auditor).register(on: &r)
         return r
     }
 

@@ -9,6 +9,8 @@ public struct FileStore: Sendable {
     public let root: String
     var filesDir: String { root + "/files" }
     var tmpDir: String { root + "/tmp" }
+    /// Where writes in progress go (uploads spooled to disk too): emptied at every start.
+    public var temporaryDirectory: String { tmpDir }
 
     public init(root: String) throws {
         self.root = root
