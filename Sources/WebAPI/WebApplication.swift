@@ -4,7 +4,7 @@ import Archive
 import PACS
 
 /// The web side of the appliance: the routes on top of the HTTP server: the health route that
-/// monitoring and scripts use, and the JSON API behind authentication.
+/// monitoring and scripts use, the JSON API and /metrics behind authentication.
 public struct WebApplication: Sendable {
     public let version: String
     public let archive: Archive
@@ -22,13 +22,15 @@ public struct WebApplication: Sendable {
     public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
     /// Where changes made through the API are recorded (the audit log).
     public let audit: (@Sendable (AuditLogEntry) -> Void)?
+    /// HTTP requests answered, by status class (fed by the server's access log), for /metrics.
+    public let requestCounts: HTTPStatusCounts
     /// When the application was made (`ProcessInfo.systemUptime`), for the uptime.
     let startedAt = ProcessInfo.processInfo.systemUptime
 
     public init(version: String, archive: Archive, users: UserStore, settings: SettingsStore, dicom: DICOMService,
                 secure: Bool = false, dicomStatus: @escaping @Sendable () -> String,
                 errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil,
-                audit: (@Sendable (AuditLogEntry) -> Void)? = nil) {
+                audit: (@Sendable (AuditLogEntry) -> Void)? = nil, requestCounts: HTTPStatusCounts = HTTPStatusCounts()) {
         self.version = version
         self.archive = archive
         self.users = users
@@ -38,6 +40,7 @@ public struct WebApplication: Sendable {
         self.dicomStatus = dicomStatus
         self.errorLog = errorLog
         self.audit = audit
+        self.requestCounts = requestCounts
     }
 
     public func router() -> HTTPRouter {
@@ -55,6 +58,7 @@ public struct WebApplication: Sendable {
         StudiesController(archive: archive, audit: auditor).register(on: &r)
         SeriesController(archive: archive, audit: auditor).register(on: &r)
         InstancesController(archive: archive, dicom: dicom, audit: auditor).register(on: &r)
+        MetricsController(version: version, archive: archive, dicom: dicom, startedAt: startedAt, requests: requestCounts).register(on: &r)
         return r
     }
 
