@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "PACS", dependencies: ["DICOM", "DICOMNetwork", "Archive", "TLS"], path: "Sources/PACS"),
         .target(name: "HTTPServer", path: "Sources/HTTPServer"),
         .target(name: "TLS", dependencies: ["HTTPServer", "COpenSSL"], path: "Sources/TLS"),
-        .target(name: "WebAPI", dependencies: ["HTTPServer", "Archive", "PACS", "DICOMNetwork", "TLS"], path: "Sources/WebAPI"),
+        .target(name: "WebAPI", dependencies: ["HTTPServer", "DICOM", "Archive", "PACS", "DICOMNetwork", "TLS"], path: "Sources/WebAPI"),
         .executableTarget(name: "swiftpacs", dependencies: ["DICOM", "DICOMNetwork", "Archive", "PACS", "HTTPServer", "TLS", "WebAPI"], path: "Sources/swiftpacs"),
         .executableTarget(name: "swiftpacs-bench", dependencies: ["DICOM", "DICOMNetwork", "HTTPServer"], path: "Sources/swiftpacs-bench"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], path: "Tests/HTTPServerTests"),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPServer"], path: "Tests/TLSTests"),
         .testTarget(name: "PACSTests", dependencies: ["PACS", "Archive", "DICOM", "TLS"], path: "Tests/PACSTests"),
-        .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "PACS", "Archive", "TLS"], path: "Tests/WebAPITests"),
+        .testTarget(name: "WebAPITests", dependencies: ["WebAPI", "HTTPServer", "PACS", "Archive", "TLS", "DICOM"], path: "Tests/WebAPITests"),
         .testTarget(name: "PACSSettingsTests", dependencies: ["PACS", "Archive", "DICOM", "DICOMNetwork"], path: "Tests/PACSSettingsTests"),
     ],
     swiftLanguageModes: [.v6]

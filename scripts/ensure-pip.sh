@@ -5,7 +5,8 @@ PYTHON=${PYTHON:-python3}
 missing=()
 for spec in "$@"; do
   name=${spec%%==*}; want=${spec#*==}
-  have=$($PYTHON -m pip show "$name" 2>/dev/null | awk '/^Version:/ {print $2}')
+  # `pip show` fails for a package that is not installed: that is "missing", not an error.
+  have=$($PYTHON -m pip show "$name" 2>/dev/null | awk '/^Version:/ {print $2}' || true)
   if [ "$spec" = "$name" ]; then [ -n "$have" ] || missing+=("$spec"); else [ "$have" = "$want" ] || missing+=("$spec"); fi
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -85,7 +85,16 @@ public final class Archive: Sendable {
     ///     set must carry (PS3.4 B.2.3: otherwise 0xA900).
     public func store(dataSet bytes: [UInt8], transferSyntax: TransferSyntax, expectedSOPClass: String? = nil,
                       expectedSOPInstance: String? = nil, callingAE: String = "", duplicates: DuplicatePolicy = .keep) throws -> StoreOutcome {
-        var view = ByteView(bytes)
+        try store(dataSet: ByteView(bytes), transferSyntax: transferSyntax, expectedSOPClass: expectedSOPClass,
+                  expectedSOPInstance: expectedSOPInstance, callingAE: callingAE, duplicates: duplicates)
+    }
+
+    /// Stores a data set that is a view into a buffer or a mapped file (an upload spooled to
+    /// disk): the same checks, file and index as `store(dataSet:)` with an array, without
+    /// holding the data set in memory.
+    public func store(dataSet bytes: ByteView, transferSyntax: TransferSyntax, expectedSOPClass: String? = nil,
+                      expectedSOPInstance: String? = nil, callingAE: String = "", duplicates: DuplicatePolicy = .keep) throws -> StoreOutcome {
+        var view = bytes
         if transferSyntax.isDeflated {
             do { view = ByteView(try Deflate.inflate(view, limit: max(bytes.count, 1) * 1024)) } catch {
                 throw ArchiveError.invalidInstance("the deflated data set cannot be inflated: \(error)")
@@ -109,7 +118,7 @@ public final class Archive: Sendable {
         let head = try Part10Header.bytes(sopClassUID: record.sopClassUID, sopInstanceUID: record.sopInstanceUID,
                                           transferSyntax: transferSyntax, sourceAETitle: callingAE)
         let relative = files.newRelativePath()
-        try files.write([head, bytes], to: relative)
+        try files.write([ByteView(head), bytes], to: relative)
         let size = head.count + bytes.count
         do {
             let (outcome, oldFile) = try index.write { db -> (StoreOutcome, String?) in

@@ -4,7 +4,7 @@ import Archive
 import PACS
 
 /// The web side of the appliance: the routes on top of the HTTP server — the health route
-/// that monitoring and scripts use, and the JSON API behind authentication.
+/// that monitoring and scripts use, the JSON API and /metrics behind authentication.
 public struct WebApplication: Sendable {
     public let version: String
     public let archive: Archive
@@ -27,6 +27,8 @@ public struct WebApplication: Sendable {
     public let errorLog: (@Sendable (HTTPRequest, any Error) -> Void)?
     /// Where changes made through the API are recorded (the audit log).
     public let audit: (@Sendable (AuditLogEntry) -> Void)?
+    /// HTTP requests answered, by status class (fed by the server's access log), for /metrics.
+    public let requestCounts: HTTPStatusCounts
     /// When the application was made (`ProcessInfo.systemUptime`), for the uptime.
     let startedAt = ProcessInfo.processInfo.systemUptime
 
@@ -34,7 +36,7 @@ public struct WebApplication: Sendable {
                 secure: Bool = false, web: WebService? = nil, logs: LogStore? = nil,
                 dicomStatus: @escaping @Sendable () -> String,
                 errorLog: (@Sendable (HTTPRequest, any Error) -> Void)? = nil,
-                audit: (@Sendable (AuditLogEntry) -> Void)? = nil) {
+                audit: (@Sendable (AuditLogEntry) -> Void)? = nil, requestCounts: HTTPStatusCounts = HTTPStatusCounts()) {
         self.version = version
         self.archive = archive
         self.users = users
@@ -46,6 +48,7 @@ public struct WebApplication: Sendable {
         self.dicomStatus = dicomStatus
         self.errorLog = errorLog
         self.audit = audit
+        self.requestCounts = requestCounts
     }
 
     public func router() -> HTTPRouter {
@@ -63,6 +66,10 @@ public struct WebApplication: Sendable {
         if let web { HTTPSettingsController(web: web, audit: auditor).register(on: &r) }
         if let logs { LogsController(logs: logs).register(on: &r) }
         SystemController(version: version, archive: archive, dicom: dicom, startedAt: startedAt).register(on: &r)
+        StudiesController(archive: archive, audit: auditor).register(on: &r)
+        SeriesController(archive: archive, audit: auditor).register(on: &r)
+        InstancesController(archive: archive, dicom: dicom, audit: auditor).register(on: &r)
+        MetricsController(version: version, archive: archive, dicom: dicom, startedAt: startedAt, requests: requestCounts).register(on: &r)
         return r
     }
 

@@ -92,7 +92,9 @@ enum Server {
         // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3):
         // `curl -X POST .../echo` is a fine request, not a 411.
         config.limits.lengthRequiredMethods = []
+        let requestCounts = HTTPStatusCounts()
         config.accessLog = { r in
+            requestCounts.record(status: r.status)
             logs.append(WebLogEntry(time: LogTimestamp(milliseconds: Int64((r.time * 1000).rounded(.down))), user: r.user ?? "",
                                     client: r.clientAddress, method: r.method, path: r.path, status: r.status,
                                     bytes: Int64(r.bytesSent), durationMs: r.duration * 1000))
@@ -101,7 +103,7 @@ enum Server {
         let app = WebApplication(version: Version.string, archive: archive, users: users, settings: store, dicom: dicom,
                                  web: web, logs: logs, dicomStatus: { dicom.listening },
                                  errorLog: { req, e in log.record(.error, "HTTP \(req.method) \(req.path): \(e)", peer: nil) },
-                                 audit: { logs.append($0) })
+                                 audit: { logs.append($0) }, requestCounts: requestCounts)
         do {
             http = try web.start(configuration: config, responder: app.router())
         } catch {

@@ -107,14 +107,9 @@ struct QuerySQL {
                 parts.append("\(col) = ?")
                 args.append(.text(v))
             case let .wildcard(p):
-                if let range = Glob.prefixRange(p) {
-                    // An explicit index range for the literal prefix; GLOB decides the rest.
-                    parts.append("(\(col) >= ? AND \(col) < ? AND \(col) GLOB ?)")
-                    args += [.text(range.lower), .text(range.upper), .text(Glob.sqlite(p))]
-                } else {
-                    parts.append("\(col) GLOB ?")
-                    args.append(.text(Glob.sqlite(p)))
-                }
+                let glob = Glob.condition(col, pattern: p)
+                parts.append(glob.sql)
+                args += glob.arguments
             case .empty:
                 guard emptyAllowed else { return nil }
                 parts.append("\(col) = ''")

@@ -166,6 +166,17 @@ enum Glob {
         return out
     }
 
+    /// The condition that `column` matches the wildcard pattern `pattern` (`*`, `?`): an explicit
+    /// index range for the literal prefix when there is one, GLOB deciding the rest. The pattern
+    /// is bound as a parameter.
+    static func condition(_ column: String, pattern: String) -> (sql: String, arguments: [SQLiteValue]) {
+        if let range = prefixRange(pattern) {
+            return ("(\(column) >= ? AND \(column) < ? AND \(column) GLOB ?)",
+                    [.text(range.lower), .text(range.upper), .text(sqlite(pattern))])
+        }
+        return ("\(column) GLOB ?", [.text(sqlite(pattern))])
+    }
+
     /// The text before the first wildcard, and the smallest string greater than every string
     /// starting with it (its last scalar incremented), for an index range; nil without a prefix.
     static func prefixRange(_ pattern: String) -> (lower: String, upper: String)? {

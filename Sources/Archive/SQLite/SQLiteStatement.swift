@@ -46,7 +46,9 @@ public final class SQLiteStatement {
             case .null: rc = sqlite3_bind_null(stmt, idx)
             case let .int(x): rc = sqlite3_bind_int64(stmt, idx, x)
             case let .double(x): rc = sqlite3_bind_double(stmt, idx, x)
-            case let .text(s): rc = sqlite3_bind_text(stmt, idx, s, -1, transient)
+            // With the length in bytes: a NUL inside the text is part of the value, not its
+            // end (else "1.2.3\0x" would be bound, and match, as "1.2.3").
+            case let .text(s): rc = sqlite3_bind_text(stmt, idx, s, Int32(clamping: s.utf8.count), transient)
             case let .blob(b): rc = b.withUnsafeBytes { sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32($0.count), transient) }
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, sql) }

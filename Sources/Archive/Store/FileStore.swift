@@ -9,6 +9,8 @@ public struct FileStore: Sendable {
     public let root: String
     var filesDir: String { root + "/files" }
     var tmpDir: String { root + "/tmp" }
+    /// Where writes in progress go (uploads spooled to disk too): emptied at every start.
+    public var temporaryDirectory: String { tmpDir }
 
     public init(root: String) throws {
         self.root = root
@@ -52,6 +54,19 @@ public struct FileStore: Sendable {
     /// Writes `parts` to `relative`: temporary file, fsync, rename, fsync of the directory.
     /// When this returns the file is durable; when it throws nothing is left behind.
     public func write(_ parts: [[UInt8]], to relative: String) throws {
+        try write(parts: parts.map { p in { p.withUnsafeBytes($0) } }, to: relative)
+    }
+
+    /// Writes `parts` (views into received buffers or mapped files, written without a copy) to
+    /// `relative`, as `write(_:to:)` does.
+    public func write(_ parts: [ByteView], to relative: String) throws {
+        try write(parts: parts.map { p in { p.withUnsafeBytes($0) } }, to: relative)
+    }
+
+    /// The pieces of a file, each lending its bytes to the writer.
+    typealias Piece = ((UnsafeRawBufferPointer) -> Void) -> Void
+
+    private func write(parts: [Piece], to relative: String) throws {
         let comps = relative.split(separator: "/")
         var dir = filesDir
         for c in comps.dropLast() { dir += "/" + c }
@@ -72,7 +87,7 @@ public struct FileStore: Sendable {
         guard fd >= 0 else { throw ArchiveError.storage("cannot create \(tmp): \(String(cString: strerror(errno)))") }
         var failure: String?
         for p in parts where failure == nil {
-            p.withUnsafeBytes { raw in
+            p { raw in
                 var off = 0
                 while off < raw.count {
                     let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)

@@ -42,6 +42,13 @@ public final class HTTPRequest {
         head.query.flatMap(PercentDecoding.queryItems) ?? []
     }
 
+    /// Decoded query parameters in order; nil when the query has a malformed escape or is not
+    /// UTF-8 (which `queryItems` reads as no parameters at all).
+    public var validQueryItems: [(name: String, value: String)]? {
+        guard let q = head.query else { return [] }
+        return PercentDecoding.queryItems(q)
+    }
+
     /// The first value of a query parameter.
     public func query(_ name: String) -> String? {
         queryItems.first { $0.name == name }?.value

@@ -36,7 +36,21 @@ public struct HTTPStaticFiles: Sendable {
         }
         let path = try resolve(segments)
         let file = try OpenFile(path: path)
-        return respond(request, file: file, path: path)
+        return Self.respond(request, file: file, contentType: MIMETypes.type(forPath: path), headers: cacheHeaders)
+    }
+
+    /// Serves one file that the application names (not the request path): the same
+    /// validators, conditional requests, ranges and HEAD as for files under a root, streamed
+    /// from the open file. 404 when it cannot be opened.
+    public static func serveFile(_ request: HTTPRequest, path: String, contentType: String,
+                                 headers: HTTPHeaders = [:]) throws(HTTPError) -> HTTPResponse {
+        respond(request, file: try OpenFile(path: path), contentType: contentType, headers: headers)
+    }
+
+    var cacheHeaders: HTTPHeaders {
+        var h = HTTPHeaders()
+        if let cacheControl { h.set("Cache-Control", cacheControl) }
+        return h
     }
 
     // MARK: Path checks
@@ -83,12 +97,15 @@ public struct HTTPStaticFiles: Sendable {
 
     // MARK: Responses
 
-    func respond(_ request: HTTPRequest, file: OpenFile, path: String) -> HTTPResponse {
+    /// The answer for an open file: `extra` fields go on every answer (304 and 412 included).
+    static func respond(_ request: HTTPRequest, file: OpenFile, contentType: String, headers extra: HTTPHeaders) -> HTTPResponse {
         let h = request.headers
         let etag = file.etag
         let modified = file.modifiedSeconds
-        var headers: HTTPHeaders = ["ETag": etag, "Last-Modified": HTTPDate.format(modified), "Accept-Ranges": "bytes"]
-        if let cacheControl { headers.set("Cache-Control", cacheControl) }
+        var headers = extra
+        headers.set("ETag", etag)
+        headers.set("Last-Modified", HTTPDate.format(modified))
+        headers.set("Accept-Ranges", "bytes")
 
         // RFC 9110 §13.2.2: If-Match, then If-Unmodified-Since, then If-None-Match, then
         // If-Modified-Since, then Range / If-Range.
@@ -109,7 +126,7 @@ public struct HTTPStaticFiles: Sendable {
             return HTTPResponse(status: .notModified, headers: headers)
         }
 
-        headers.set("Content-Type", MIMETypes.type(forPath: path))
+        headers.set("Content-Type", contentType)
         var range = HTTPRange.parse(h["Range"], size: file.size)
         if range != .ignore, let ifRange = h["If-Range"] {
             // RFC 9110 §13.1.5: the range applies only if the validator still matches.

@@ -10,6 +10,8 @@ public final class PACSServiceProvider: DICOMServiceProvider {
     public let archive: Archive
     public let log: DICOMLog
     let debugTraffic: DebugTrafficLog
+    /// What the server has done since start, for /metrics.
+    public let counters = DICOMCounters()
     let live: Mutex<Live>
 
     /// The DICOM settings that apply per association and per request; changes apply at once.
@@ -113,9 +115,13 @@ public final class PACSServiceProvider: DICOMServiceProvider {
             }
             if outcome == .duplicateKept {
                 log.record(.info, "instance \(request.sopInstanceUID) from \(ctx.callingAETitle) is already stored; kept the first", peer: ctx.callingAETitle)
+                counters.store(.duplicate)
+            } else {
+                counters.store(.stored, bytes: request.dataSet.count)
             }
             return .success
         } catch let e as ArchiveError {
+            counters.store(.failed)
             log.record(.error, "C-STORE of \(request.sopInstanceUID) from \(ctx.callingAETitle) failed: \(e)", peer: ctx.callingAETitle)
             switch e {
             case .uidMismatch: return ServiceResult(.dataSetDoesNotMatchSOPClassError, comment: e.description)
@@ -123,6 +129,7 @@ public final class PACSServiceProvider: DICOMServiceProvider {
             default: return ServiceResult(.refusedOutOfResources, comment: e.description)
             }
         } catch {
+            counters.store(.failed)
             log.record(.error, "C-STORE of \(request.sopInstanceUID) failed: \(error)", peer: ctx.callingAETitle)
             return ServiceResult(.refusedOutOfResources, comment: "\(error)")
         }
@@ -139,12 +146,15 @@ public final class PACSServiceProvider: DICOMServiceProvider {
     public func event(_ event: ServerEvent) {
         switch event {
         case let .associationAccepted(id, calling, called, address, contexts):
+            counters.associationAccepted()
             log.record(.info, "association \(id) accepted: \(calling) -> \(called) from \(address), \(contexts) context(s)", peer: calling, association: id)
         case let .associationRejected(calling, called, address, reason):
+            counters.associationRejected()
             log.record(.warning, "association from \(calling) at \(address) to \(called) rejected: \(reason)", peer: calling)
         case let .associationEnded(id, how):
             log.record(.info, "association \(id) ended: \(how)", peer: nil, association: id)
         case let .operation(id, command):
+            counters.operation(command.field)
             if log.wants(.debug) { log.record(.debug, "association \(id): \(command.summary)", peer: nil, association: id) }
         case let .failure(s):
             log.record(.error, s, peer: nil)
