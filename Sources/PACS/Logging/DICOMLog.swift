@@ -21,7 +21,7 @@ extension DICOMLog {
     public func setDebug(_ on: Bool) {}
 }
 
-public enum LogLevel: String, Sendable, Codable, Comparable {
+public enum LogLevel: String, Sendable, Codable, Comparable, CaseIterable {
     case debug, info, warning, error
     public var rank: Int {
         switch self {

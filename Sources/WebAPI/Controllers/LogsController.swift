@@ -42,41 +42,19 @@ struct LogsController {
     /// a `user` learns nothing, not even which parameters are wrong).
     static func query(_ request: HTTPRequest) throws -> LogQuery {
         _ = try request.admin()
+        let p = try QueryParameters(request, allowed: parameters)
         var q = LogQuery()
-        var seen: Set<String> = []
-        for (name, value) in request.queryItems {
-            guard parameters.contains(name) else {
-                throw HTTPError.badRequest("unknown query parameter; the logs take "
-                                           + parameters.sorted().joined(separator: ", "), field: String(name.prefix(64)))
-            }
-            guard seen.insert(name).inserted else {
-                throw HTTPError.badRequest("query parameter \(name) is given more than once", field: name)
-            }
-            switch name {
-            case "from": q.from = value
-            case "to": q.to = value
-            case "text": q.text = value
-            case "user": q.user = value
-            case "peer": q.peer = value
-            case "level":
-                guard let l = LogLevel(rawValue: value) else {
-                    throw HTTPError.badRequest("level must be debug, info, warning or error", field: name)
-                }
-                q.level = l
-            case "association": q.association = try integer(value, name)
-            case "limit": q.limit = try integer(value, name)
-            case "offset": q.offset = try integer(value, name)
-            default: q.beforeID = Int64(try integer(value, name))
-            }
-        }
+        q.from = try p.text("from")
+        q.to = try p.text("to")
+        q.text = try p.text("text")
+        q.user = try p.text("user")
+        q.peer = try p.text("peer")
+        q.level = try p.choice("level", LogLevel.self)
+        if try p.text("association") != nil { q.association = try p.int("association", in: 0...Int(Int32.max), default: 0) }
+        q.limit = try p.int("limit", in: 1...LogQuery.maximumLimit, default: 100)
+        q.offset = try p.int("offset", in: 0...Int(Int32.max), default: 0)
+        if try p.text("before") != nil { q.beforeID = Int64(try p.int("before", in: 0...Int.max, default: 0)) }
         return q
-    }
-
-    static func integer(_ value: String, _ name: String) throws -> Int {
-        guard value.utf8.count <= 18, !value.isEmpty, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(value) else {
-            throw HTTPError.badRequest("\(name) must be a whole number (0 or more)", field: name)
-        }
-        return n
     }
 
     static func answer<E>(_ page: LogPage<E>, _ json: (E) -> [String: Any]) throws -> HTTPResponse {

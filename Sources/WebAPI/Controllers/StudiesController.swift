@@ -16,7 +16,7 @@ struct StudiesController {
 
     func search(_ request: HTTPRequest) throws -> HTTPResponse {
         _ = try request.auth()
-        let search = try StudySearch(query: QueryParameters(request))
+        let search = try StudySearch(query: QueryParameters(request, allowed: StudySearch.parameters))
         return try JSONIO.response(ArchiveJSON.page(try archive.searchStudies(search)))
     }
 

@@ -2,17 +2,29 @@ import HTTPServer
 
 /// The query parameters of a request, read as hostile input: a malformed query is 400
 /// `invalid_query` (never read as "no filters"), and a value with control characters or
-/// longer than `maxLength` is 400 `invalid_parameter` naming it. Unknown parameters are
-/// ignored; of a repeated one the first counts.
+/// longer than `maxLength` is 400 `invalid_parameter` naming it. A parameter the route does
+/// not take is 400 `unknown_parameter`, one given twice 400 `repeated_parameter`: a typo in a
+/// script's filter must not silently widen what it reads (or deletes next).
 struct QueryParameters {
     let items: [(name: String, value: String)]
 
     /// Longest value accepted (the request line itself is limited to 8 KiB).
     static let maxLength = 256
 
-    init(_ request: HTTPRequest) throws {
+    init(_ request: HTTPRequest, allowed: Set<String>) throws {
         guard let items = request.validQueryItems else {
             throw HTTPError(.badRequest, code: "invalid_query", message: "the query string has a malformed %-escape or is not UTF-8")
+        }
+        var seen: Set<String> = []
+        for (name, _) in items {
+            guard allowed.contains(name) else {
+                throw HTTPError(.badRequest, code: "unknown_parameter",
+                                message: "this route takes no parameter of that name; it takes " + allowed.sorted().joined(separator: ", "),
+                                field: String(name.prefix(64)))
+            }
+            guard seen.insert(name).inserted else {
+                throw HTTPError(.badRequest, code: "repeated_parameter", message: "'\(name)' is given more than once", field: name)
+            }
         }
         self.items = items
     }

@@ -11,6 +11,10 @@ extension StudySearch {
     /// Most modalities one search names.
     static let maxModalities = 16
 
+    /// The parameters `GET /api/studies` takes.
+    static let parameters: Set<String> = ["patientName", "patientId", "accessionNumber", "studyDescription", "dateFrom", "dateTo",
+                                          "modality", "limit", "offset", "sort", "order"]
+
     init(query q: QueryParameters) throws {
         self.init()
         patientName = try q.text("patientName")
