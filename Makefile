@@ -7,7 +7,7 @@ PYTHON     ?= python3
 DATA       ?= ./data
 # System packages: what the build links against, and the real DICOM peers the tests use.
 APT_BUILD  := libsqlite3-dev libssl-dev zlib1g-dev pkg-config
-APT_TEST   := dcmtk curl openssl
+APT_TEST   := dcmtk curl openssl jq
 # Python packages, pinned: pydicom is also the pinned source of the data dictionary;
 # prometheus_client parses /metrics in the e2e tests; pyyaml and jsonschema check answers
 # against openapi/openapi.yaml.
