@@ -53,6 +53,7 @@ public struct WebApplication: Sendable {
 
     public func router() -> HTTPRouter {
         var r = HTTPRouter()
+        r.use(SecurityHeadersMiddleware())
         r.use(APIErrorMiddleware(log: errorLog))
         r.use(AuthenticationMiddleware(users: users))
         r.get("/api/health") { _ in health() }
