@@ -107,7 +107,9 @@ extension HTTPResponse {
         #expect(try f.bool("b") == true)
         #expect(try f.int("n") == 1)
         #expect(try f.string("s") == "x")
-        #expect(try f.string("z") == nil, "null is absent")
+        #expect(try f.string("absent") == nil)
+        #expect(throws: HTTPError.self, "null is a wrong type, not an absent member") { try f.string("z") }
+        #expect(throws: HTTPError.self) { try f.bool("z") }
         #expect(throws: HTTPError.self) { try f.bool("n") }
         #expect(throws: HTTPError.self) { try f.int("b") }
         #expect(throws: HTTPError.self) { try f.int("f") }
