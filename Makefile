@@ -8,8 +8,9 @@ DATA       ?= ./data
 # System packages: what the build links against, and the real DICOM peers the tests use.
 APT_BUILD  := libsqlite3-dev libssl-dev zlib1g-dev pkg-config
 APT_TEST   := dcmtk curl openssl
-# Python packages, pinned: pydicom is also the pinned source of the data dictionary.
-PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest
+# Python packages, pinned: pydicom is also the pinned source of the data dictionary;
+# schemathesis checks the running server against openapi/openapi.yaml.
+PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest schemathesis==4.32.5
 # Only for make bench: the archive compared with ours (bench_archive.py starts its own Orthanc;
 # on a host with systemd the Debian package also starts a service of its own), and eatmydata.
 APT_BENCH  := orthanc eatmydata wrk
