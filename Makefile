@@ -10,8 +10,8 @@ APT_BUILD  := libsqlite3-dev libssl-dev zlib1g-dev pkg-config
 APT_TEST   := dcmtk curl openssl jq
 # Python packages, pinned: pydicom is also the pinned source of the data dictionary;
 # prometheus_client parses /metrics in the e2e tests; pyyaml and jsonschema check answers
-# against openapi/openapi.yaml.
-PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest prometheus_client==0.26.0 pyyaml==6.0.3 jsonschema==4.26.0
+# against openapi/openapi.yaml; schemathesis checks the running server against it.
+PIP_TEST   := pydicom==3.0.2 pynetdicom==3.0.4 pytest prometheus_client==0.26.0 pyyaml==6.0.3 jsonschema==4.26.0 schemathesis==4.32.5
 # Only for make bench: the archive compared with ours (bench_archive.py starts its own Orthanc;
 # on a host with systemd the Debian package also starts a service of its own), and eatmydata.
 APT_BENCH  := orthanc eatmydata wrk

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The rules of SPEC §2 for values an administrator types.
 public enum Validation {
     /// 1–16 characters, no white space or control characters, no backslash (PS3.5 §6.2 AE).
@@ -15,7 +21,7 @@ public enum Validation {
     /// An IP address or a host name (RFC 1123 labels).
     public static func hostProblem(_ s: String) -> String? {
         if s.isEmpty || s.count > 253 { return "give an IP address or a host name" }
-        if s.contains(":") { return nil }  // IPv6 literal, checked when used
+        if s.contains(":") { return isIPv6Address(s) ? nil : "'\(s)' is not an IPv6 address" }
         let labels = s.split(separator: ".", omittingEmptySubsequences: false)
         for l in labels {
             guard !l.isEmpty, l.count <= 63, !l.hasPrefix("-"), !l.hasSuffix("-"),
@@ -24,5 +30,11 @@ public enum Validation {
             }
         }
         return nil
+    }
+
+    /// An IPv6 address in text form (RFC 4291 §2.2), as the system's parser reads it.
+    static func isIPv6Address(_ s: String) -> Bool {
+        var address = in6_addr()
+        return inet_pton(AF_INET6, s, &address) == 1
     }
 }

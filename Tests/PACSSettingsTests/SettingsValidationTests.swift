@@ -43,6 +43,15 @@ struct SettingsValidationTests {
         }
     }
 
+    @Test func peerHosts() {
+        for good in ["127.0.0.1", "pacs", "ct-1.example.org", "::1", "fe80::1", "2001:db8::8:800:200c:417a", "::ffff:192.0.2.1"] {
+            #expect(Validation.hostProblem(good) == nil, "\(good)")
+        }
+        for bad in ["", "-pacs", "a..b", "ct 1", "é.org", "::g", "1:2:3", "fe80::1%eth0", ":", "a:b c"] {
+            #expect(Validation.hostProblem(bad) != nil, "\(bad)")
+        }
+    }
+
     @Test func portRules() {
         for p in [-1, 65536, 70000, Int.max] {
             expectOne(DICOMSettings(port: p).validate(), .invalidPort, "port")

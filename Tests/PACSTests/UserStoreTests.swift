@@ -69,12 +69,16 @@ import Archive
             ("erin", String(repeating: "p", count: 1025), "invalid_password"),
             ("erin", "line\nbreak-pass", "invalid_password"),
             ("erin", "tab\tseparated", "invalid_password"),
+            // Lengths count code points, as JSON Schema does: one grapheme with 1,024 combining marks is too long.
+            ("erin", "e" + String(repeating: "\u{301}", count: 1024), "invalid_password"),
         ]
         for (name, pw, code) in cases {
             let e = userError { try f.store.createUser(username: name, password: pw) }
             #expect(e?.code == code && e?.field == "password", "\(name) \(pw.prefix(20))")
         }
         #expect(try f.store.users().isEmpty)
+        // Four grapheme clusters, eight code points: long enough.
+        _ = try f.store.createUser(username: "edith", password: String(repeating: "e\u{301}", count: 4))
         let erin = try f.store.createUser(username: "erin", password: "12345678")
         #expect(userErrorCode { try f.store.setPassword(userID: erin.id, to: "erin") } == "weak_password")
         // The new username counts when both change.

@@ -54,6 +54,22 @@ extension HTTPResponse {
         #expect(try f.send("GET", "/nowhere").status == .unauthorized, "unknown paths do not tell what exists")
     }
 
+    @Test func unauthorizedAnswersCarryChallengesButNoneThatMakesABrowserAsk() throws {
+        let f = try AuthFixture()
+        let script = try f.send("GET", "/probe")
+        #expect(script.headers.values("WWW-Authenticate") == ["Basic realm=\"SwiftPACS\", charset=\"UTF-8\"",
+                                                               "Bearer realm=\"SwiftPACS\""])
+        let token = try f.send("GET", "/probe", ["Authorization": "Bearer spx_nope"])
+        #expect(token.headers.values("WWW-Authenticate").last == "Bearer realm=\"SwiftPACS\", error=\"invalid_token\"")
+        for ui in [["X-Requested-With": "XMLHttpRequest"], ["Cookie": "swiftpacs_session=expired"]] as [HTTPHeaders] {
+            let r = try f.send("GET", "/probe", ui)
+            #expect(r.status == .unauthorized)
+            #expect(r.headers.values("WWW-Authenticate") == ["Bearer realm=\"SwiftPACS\""], "\(ui)")
+        }
+        #expect(try f.send("POST", "/probe", ["Authorization": "Basic " + Data("x:y".utf8).base64EncodedString()])
+            .headers.values("WWW-Authenticate").count == 2)
+    }
+
     @Test func basicBearerAndRoles() throws {
         let f = try AuthFixture()
         let alice = try f.users.createUser(username: "alice", password: "alice-password-1")
@@ -107,7 +123,9 @@ extension HTTPResponse {
         #expect(try f.bool("b") == true)
         #expect(try f.int("n") == 1)
         #expect(try f.string("s") == "x")
-        #expect(try f.string("z") == nil, "null is absent")
+        #expect(try f.string("absent") == nil)
+        #expect(throws: HTTPError.self, "null is a wrong type, not an absent member") { try f.string("z") }
+        #expect(throws: HTTPError.self) { try f.bool("z") }
         #expect(throws: HTTPError.self) { try f.bool("n") }
         #expect(throws: HTTPError.self) { try f.int("b") }
         #expect(throws: HTTPError.self) { try f.int("f") }

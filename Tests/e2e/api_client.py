@@ -5,7 +5,9 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
+from collections import deque
 
 from dicom_peers import HOST, free_port
 
@@ -40,9 +42,17 @@ class Server:
             lines.append(line)
             if line.startswith("HTTP:"):
                 self.banner = "".join(lines)
+                self._drain()
                 return self
         self.proc.kill()
         raise AssertionError(f"serve did not start: {''.join(lines)} {self.proc.stderr.read()}")
+
+    def _drain(self):
+        """Reads what the server writes from now on, keeping the last lines: a pipe nobody reads
+        fills up and then blocks the server's next write (every request's line in debug mode)."""
+        self.output, self.errors = deque(maxlen=200), deque(maxlen=200)
+        for stream, kept in ((self.proc.stdout, self.output), (self.proc.stderr, self.errors)):
+            threading.Thread(target=lambda st=stream, k=kept: k.extend(st), daemon=True).start()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -85,7 +85,7 @@ def test_own_password_change(server):
     c = server.client()
     assert c.login("alice", USER_PASSWORD).status == 200
     wrong = c.put("/api/session/password", {"currentPassword": "not-it-at-all", "newPassword": "New-pass-4321"})
-    assert wrong.status == 422 and wrong.error_code() == "wrong_password" and wrong.json["error"]["field"] == "currentPassword"
+    assert wrong.status == 403 and wrong.error_code() == "wrong_password" and wrong.json["error"]["field"] == "currentPassword"
     weak = c.put("/api/session/password", {"currentPassword": USER_PASSWORD, "newPassword": "short"})
     assert weak.status == 422 and weak.json["error"]["field"] == "newPassword"
     old_cookie = c.cookie

@@ -42,6 +42,13 @@ public struct HTTPRouter: HTTPResponder {
         routes.append(Route(method: method, pattern: pattern, segments: segments, maxBodySize: maxBodySize, handler: handler))
     }
 
+    /// What is routed, in the order it was added: each route's method and pattern as given to
+    /// `add` (`/api/peers/{id}`, `/static/{path...}`). For tests and diagnostics that compare the
+    /// routes with a description of the API; the implicit HEAD of a GET route is not listed.
+    public var endpoints: [HTTPEndpoint] {
+        routes.map { HTTPEndpoint(method: $0.method, pattern: $0.pattern) }
+    }
+
     public mutating func get(_ p: String, _ h: @escaping HTTPHandler) { add("GET", p, h) }
     public mutating func post(_ p: String, maxBodySize: Int? = nil, _ h: @escaping HTTPHandler) { add("POST", p, maxBodySize: maxBodySize, h) }
     public mutating func put(_ p: String, maxBodySize: Int? = nil, _ h: @escaping HTTPHandler) { add("PUT", p, maxBodySize: maxBodySize, h) }
@@ -150,4 +157,17 @@ public struct HTTPRouter: HTTPResponder {
                             headers: ["Allow": allow.joined(separator: ", ")])
         }
     }
+}
+
+/// One registered route: a method and a path pattern (see `HTTPRouter.endpoints`).
+public struct HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public let method: String
+    public let pattern: String
+
+    public init(method: String, pattern: String) {
+        self.method = method
+        self.pattern = pattern
+    }
+
+    public var description: String { "\(method) \(pattern)" }
 }

@@ -171,8 +171,9 @@ public enum SettingsRules {
         if let bad = s.unicodeScalars.first(where: isControl) {
             return SettingsError(.invalidText, "\(field) contains the control character U+\(hex(bad.value)): remove it (line breaks and tabs are not allowed either)", field: field)
         }
-        if s.count > maxLength {
-            return SettingsError(.invalidText, "\(field) has \(s.count) characters: shorten it to at most \(maxLength)", field: field)
+        // Counted as the document counts (JSON Schema maxLength): code points.
+        if s.unicodeScalars.count > maxLength {
+            return SettingsError(.invalidText, "\(field) has \(s.unicodeScalars.count) characters: shorten it to at most \(maxLength)", field: field)
         }
         if !allowSpaces, s.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
             return SettingsError(.invalidText, "\(field) may not contain spaces: give an address such as https://pacs.example.org", field: field)

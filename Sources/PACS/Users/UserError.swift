@@ -81,19 +81,22 @@ public enum UserRules {
         if s.utf8.count > usernameLength.upperBound { throw .invalidUsername("a username has at most 64 characters") }
     }
 
-    /// At least 8 characters, at most 1024, no control characters, not the username.
+    /// At least 8 characters, at most 1024, no control characters, not the username. Characters
+    /// are Unicode code points, as JSON Schema's minLength and maxLength count them
+    /// (openapi/openapi.yaml); counting grapheme clusters instead would let "e" with a thousand
+    /// combining marks pass as one character.
     public static func checkPassword(_ p: String, username: String) throws(UserError) {
-        if p.count < minimumPasswordLength { throw .weakPassword("a password needs at least \(minimumPasswordLength) characters") }
-        if p.count > maximumPasswordLength { throw .invalidPassword("a password has at most \(maximumPasswordLength) characters") }
+        if p.unicodeScalars.count < minimumPasswordLength { throw .weakPassword("a password needs at least \(minimumPasswordLength) characters") }
+        if p.unicodeScalars.count > maximumPasswordLength { throw .invalidPassword("a password has at most \(maximumPasswordLength) characters") }
         if p.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw .invalidPassword("a password may not contain control characters (line breaks, tabs)")
         }
         if p.lowercased() == username.lowercased() { throw .weakPassword("the password may not be the username") }
     }
 
-    /// A token's label: 1–100 characters, no control characters.
+    /// A token's label: 1–100 characters (code points), no control characters.
     public static func checkTokenName(_ s: String) throws(UserError) {
-        if s.isEmpty || s.count > 100 { throw .invalidTokenName("a token name needs 1 to 100 characters") }
+        if s.isEmpty || s.unicodeScalars.count > 100 { throw .invalidTokenName("a token name needs 1 to 100 characters") }
         if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw .invalidTokenName("a token name may not contain control characters")
         }

@@ -119,7 +119,7 @@ struct PeersController {
         guard (1...65535).contains(p.port) else {
             throw HTTPError(.unprocessableContent, code: "invalid_port", message: "a peer's port is 1 to 65535", field: "port")
         }
-        guard p.description.count <= 1024, !p.description.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) else {
+        guard p.description.unicodeScalars.count <= 1024, !p.description.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" }) else {
             throw HTTPError(.unprocessableContent, code: "invalid_description",
                             message: "a description has at most 1024 characters and no control characters", field: "description")
         }

@@ -85,7 +85,9 @@ struct UsersController {
         let f = JSONFields(try JSONIO.object(request))
         let current = try f.requiredString("currentPassword"), new = try f.requiredString("newPassword")
         guard try users.authenticate(username: a.user.username, password: current, client: request.clientAddress) != nil else {
-            throw HTTPError(.unprocessableContent, code: "wrong_password", message: "the current password is not right",
+            // The caller is known but their proof for this change is not right: refused (403),
+            // not a malformed value (the body matches the document), nor a failed login (401).
+            throw HTTPError(.forbidden, code: "wrong_password", message: "the current password is not right",
                             field: "currentPassword")
         }
         do {

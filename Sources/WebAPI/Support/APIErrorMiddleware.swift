@@ -3,24 +3,30 @@ import PACS
 
 /// The one place errors become answers: `HTTPError` as it is, the stores' errors
 /// (`UserError`, `SettingsError`, `LogQueryError`) with their code, field and fitting status, anything else a 500.
+/// A 401 gets its `WWW-Authenticate` challenges here (`Authentication.challenges`).
 struct APIErrorMiddleware: HTTPMiddleware {
     let log: (@Sendable (HTTPRequest, any Error) -> Void)?
 
     func handle(_ request: HTTPRequest, next: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
+        var e: HTTPError
         do {
             return try next(request)
-        } catch let e as HTTPError {
-            return e.response
-        } catch let e as UserError {
-            return Self.http(e).response
-        } catch let e as SettingsError {
-            return Self.http(e).response
-        } catch let e as LogQueryError {
-            return HTTPError(.badRequest, code: e.code.rawValue, message: e.message, field: e.field).response
+        } catch let error as HTTPError {
+            e = error
+        } catch let error as UserError {
+            e = Self.http(error)
+        } catch let error as SettingsError {
+            e = Self.http(error)
+        } catch let error as LogQueryError {
+            e = HTTPError(.badRequest, code: error.code.rawValue, message: error.message, field: error.field)
         } catch {
             log?(request, error)
-            return HTTPError.internalError.response
+            e = HTTPError.internalError
         }
+        if e.status == .unauthorized && e.headers["WWW-Authenticate"] == nil {
+            for c in Authentication.challenges(for: request, code: e.code) { e.headers.add("WWW-Authenticate", c) }
+        }
+        return e.response
     }
 
     static func http(_ e: SettingsError) -> HTTPError {

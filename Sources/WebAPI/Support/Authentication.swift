@@ -42,6 +42,20 @@ enum Authentication {
     static let invalidCredentials = HTTPError(.unauthorized, code: "invalid_credentials",
                                               message: "unknown user or wrong password")
 
+    static let realm = "SwiftPACS"
+
+    /// The challenges a 401 carries (RFC 9110 §11.6.1), one `WWW-Authenticate` field each.
+    /// Scripts and tools get `Basic` (RFC 7617, UTF-8) and `Bearer` (RFC 6750, with
+    /// `error="invalid_token"` when a token was refused). The browser UI gets `Bearer` only, so
+    /// that no browser answers a 401 with a login dialog of its own: a request is the UI's when
+    /// it says `X-Requested-With` (the UI's scripts are to send it on every call) or carries the
+    /// session cookie.
+    static func challenges(for request: HTTPRequest, code: String) -> [String] {
+        let bearer = "Bearer realm=\"\(realm)\"" + (code == "invalid_token" ? ", error=\"invalid_token\"" : "")
+        let fromUI = request.headers["X-Requested-With"] != nil || cookie(cookieName, in: request) != nil
+        return fromUI ? [bearer] : ["Basic realm=\"\(realm)\", charset=\"UTF-8\"", bearer]
+    }
+
     /// The value of cookie `name` in the request's `Cookie` headers.
     static func cookie(_ name: String, in request: HTTPRequest) -> String? {
         for header in request.headers.values("Cookie") {

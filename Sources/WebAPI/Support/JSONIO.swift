@@ -29,12 +29,14 @@ enum JSONIO {
     }
 }
 
-/// Typed access to the members of a JSON object, with 422 errors naming the field.
+/// Typed access to the members of a JSON object, with 422 errors naming the field. A member
+/// left out is absent; `null` is not a value of any member, so it is refused like any other
+/// wrong type (as the settings routes do), not taken for "left out".
 struct JSONFields {
     let object: [String: Any]
     init(_ object: [String: Any]) { self.object = object }
 
-    func has(_ name: String) -> Bool { object[name] != nil && !(object[name] is NSNull) }
+    func has(_ name: String) -> Bool { object[name] != nil }
 
     func string(_ name: String) throws -> String? {
         guard has(name) else { return nil }

@@ -32,7 +32,7 @@ struct QueryParameters {
     /// The value of `name`; nil when absent or empty.
     func text(_ name: String) throws -> String? {
         guard let v = items.first(where: { $0.name == name })?.value, !v.isEmpty else { return nil }
-        guard v.count <= Self.maxLength else { throw Self.invalid(name, "is longer than \(Self.maxLength) characters") }
+        guard v.unicodeScalars.count <= Self.maxLength else { throw Self.invalid(name, "is longer than \(Self.maxLength) characters") }
         guard !v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else {
             throw Self.invalid(name, "contains control characters")
         }

@@ -56,11 +56,19 @@ extension StudySearch {
     /// to 16 characters (PS3.5 §6.2), compared upper-cased.
     static func modalities(_ q: QueryParameters) throws -> [String] {
         guard let v = try q.text("modality") else { return [] }
-        let values = v.split(whereSeparator: { $0 == "," || $0 == "\\" })
-            .map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
-        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ ")
-        guard values.count <= maxModalities, values.allSatisfy({ $0.count <= 16 && $0.allSatisfy(allowed.contains) }) else {
-            throw QueryParameters.invalid("modality", "must be modalities such as CT or MR (A-Z, 0-9, _; at most 16 characters each, \(maxModalities) at most)")
+        // Exactly the document's pattern: at most 16 values between `,` or `\`, each of A-Z,
+        // a-z, 0-9, `_` and inner spaces, at most 16 characters once its outer spaces are gone.
+        let segments = v.unicodeScalars.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "\\" }
+        func isCode(_ u: Unicode.Scalar) -> Bool {
+            (u >= "A" && u <= "Z") || (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || u == "_" || u == " "
+        }
+        var values: [String] = []
+        for segment in segments {
+            let trimmed = segment.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
+            guard segments.count <= maxModalities, trimmed.count <= 16, trimmed.allSatisfy(isCode) else {
+                throw QueryParameters.invalid("modality", "must be modalities such as CT or MR (A-Z, 0-9, _; at most 16 characters each, \(maxModalities) at most)")
+            }
+            if !trimmed.isEmpty { values.append(String(String.UnicodeScalarView(trimmed)).uppercased()) }
         }
         return values
     }

@@ -119,6 +119,14 @@ import Testing
         #expect(missing.status.code == 404)
     }
 
+    @Test func endpointsListWhatWasAddedInOrder() {
+        let listed = Self.router().endpoints.map(\.description)
+        #expect(listed.first == "GET /api/peers")
+        #expect(listed.contains("GET /files/{path...}") && listed.contains("HEAD /special"))
+        #expect(listed.count == 10, "the implicit HEAD of GET routes is not listed")
+        #expect(HTTPRouter().endpoints.isEmpty)
+    }
+
     @Test func bodyLimitFollowsTheRoute() {
         var r = HTTPRouter()
         r.put("/upload/{name}", maxBodySize: 1 << 30) { _ in .text("") }
