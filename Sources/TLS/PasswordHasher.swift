@@ -93,6 +93,23 @@ public enum PasswordHasher {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A second secret derived from `secret` for one `purpose`: HMAC-SHA256 (RFC 2104) keyed
+    /// with `secret`, as URL-safe base64. Whoever holds `secret` can compute it, nobody else; so
+    /// it need not be stored (the CSRF token of a session is this of the session's token).
+    public static func derivedToken(from secret: String, purpose: String) -> String {
+        let key = Array(secret.utf8), message = Array(purpose.utf8)
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let result = key.withUnsafeBytes { k in
+            message.withUnsafeBytes { m in
+                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.bindMemory(to: UInt8.self).baseAddress, m.count,
+                     &digest, &length)
+            }
+        }
+        guard result != nil, length == 32 else { fatalError("OpenSSL HMAC-SHA256 failed: \(TLSError.openSSLReason())") }
+        return Base64.encode(digest, urlSafe: true)
+    }
+
     /// `count` bytes from OpenSSL's CSPRNG.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)

@@ -12,6 +12,7 @@ import Archive
         #expect(token.count == 43 && csrf.count == 43 && token != csrf)
         let found = try #require(try f.store.session(forToken: token))
         #expect(found.user == u && found.csrf == csrf)
+        #expect(csrf == UserStore.csrfToken(forSession: token), "the CSRF token follows from the cookie's token")
         #expect(try f.store.session(forToken: token + "x") == nil)
         #expect(try f.store.session(forToken: "") == nil)
         let second = try f.store.createSession(user: u, client: "192.0.2.2")
@@ -142,7 +143,7 @@ import Archive
         #expect(admin == .notNeeded)
         let bytes = f.databaseBytes()
         #expect(!bytes.isEmpty)
-        for secret in [password, newPassword, session.token, apiToken, String(apiToken.dropFirst(4))] {
+        for secret in [password, newPassword, session.token, session.csrf, apiToken, String(apiToken.dropFirst(4))] {
             #expect(!bytes.contains(bytes: secret), "\(secret) is in the database files")
         }
         // What is stored instead: the token's hash (so the search above does look at the data).
@@ -151,5 +152,28 @@ import Archive
         // And nothing hands them back.
         let listed = "\(try f.store.users()) \(try f.store.apiTokens(of: nil)) \(try f.store.user(id: u.id)!)"
         for secret in [newPassword, apiToken, "pbkdf2"] { #expect(!listed.contains(secret)) }
+    }
+
+    @Test func upgradingFromStoredCSRFTokensEndsThoseSessions() throws {
+        let f = try StoreFixture()
+        let u = try f.store.createUser(username: "uma", password: "umas-password")
+        _ = try f.store.createSession(user: u, client: "c")
+        // The index as schema version 2 left it: a session row with its CSRF token in clear.
+        try f.index.write { db in
+            try db.execute("""
+                ALTER TABLE sessions ADD COLUMN csrf_token TEXT NOT NULL DEFAULT '';
+                UPDATE sessions SET csrf_token = 'stored-csrf-token-in-clear';
+                DELETE FROM schema_version WHERE version = 3;
+                """)
+        }
+        let reopened = try ArchiveIndex(path: f.indexPath)
+        let (version, sessions, columns) = try reopened.read { db in
+            (try db.scalar("SELECT max(version) FROM schema_version"),
+             try db.scalar("SELECT count(*) FROM sessions"),
+             try db.scalar("SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'csrf_token'"))
+        }
+        #expect(version == 3 && sessions == 0 && columns == 0)
+        let again = try UserStore(index: reopened).createSession(user: u, client: "c")
+        #expect(try UserStore(index: reopened).session(forToken: again.token)?.csrf == again.csrf)
     }
 }

@@ -1,4 +1,6 @@
 """REST API: /api/users (admin only), own password change, API tokens; no secret is ever answered."""
+import base64
+
 import pytest
 
 from api_client import ADMIN_PASSWORD, Server
@@ -139,3 +141,37 @@ def test_hostile_strings(server):
     names = [t["name"] for t in admin.get("/api/tokens").json]
     assert "<script>alert('t')</script>" in names and "x'); DROP TABLE api_tokens;--" in names
     assert [u["username"] for u in admin.get("/api/users").json] == ["admin"]
+
+
+def test_no_secret_in_the_data_directory(server):
+    """Passwords, tokens, session cookies and CSRF tokens used over the API leave no readable
+    trace in any file of the data directory: index, its journal, logs, settings."""
+    admin = server.admin()
+    alice = make_user(admin)
+    admin.put(f"/api/users/{alice['id']}", {"password": "Reset-by-admin-42"})
+    c = server.client()
+    assert c.login("alice", "Reset-by-admin-42").status == 200
+    assert c.put("/api/session/password", {"currentPassword": "Reset-by-admin-42", "newPassword": "Chosen-by-alice-7"}).status == 200
+    assert c.login("alice", "Chosen-by-alice-7").status == 200 and c.get("/api/session").status == 200
+    token = c.post("/api/tokens", {"name": "nightly"}).json["token"]
+    assert server.client(bearer=token).get("/api/studies").status == 200
+    assert server.client(basic=("alice", "Chosen-by-alice-7")).get("/api/system").status == 200
+    assert server.client().login("alice", "Mistyped-secret-99").status == 401
+    admin.put("/api/settings/dicom", {"debug": True})
+    assert server.client(bearer=token).get("/api/logs/web").status == 403
+    secrets = [ADMIN_PASSWORD, USER_PASSWORD, "Reset-by-admin-42", "Chosen-by-alice-7", "Mistyped-secret-99",
+               token, token.removeprefix("spx_"), c.cookie.split("=", 1)[1], c.csrf]
+    secrets += [base64.b64encode(f"{u}:{p}".encode()).decode() for u, p in
+                [("admin", ADMIN_PASSWORD), ("alice", "Chosen-by-alice-7")]]
+
+    def scan():
+        files = [p for p in server.data_path.rglob("*") if p.is_file()]
+        assert any(p.name.startswith("index.sqlite") for p in files), files
+        for p in files:
+            content = p.read_bytes()
+            for secret in secrets:
+                assert secret.encode() not in content, (secret, p.relative_to(server.data_path))
+
+    scan()
+    server.stop()
+    scan()

@@ -142,6 +142,15 @@ enum Schema {
         );
         CREATE INDEX api_tokens_user ON api_tokens(user_fk);
         """,
+        // 3: a session's CSRF token is derived from its cookie token, no longer stored. Open
+        // sessions end once (their pages held the stored token), and SQLite's secure_delete
+        // overwrites what they occupied.
+        """
+        PRAGMA secure_delete = ON;
+        DELETE FROM sessions;
+        ALTER TABLE sessions DROP COLUMN csrf_token;
+        PRAGMA secure_delete = OFF;
+        """,
     ]
 
     static var version: Int { migrations.count }
