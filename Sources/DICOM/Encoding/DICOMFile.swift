@@ -80,7 +80,7 @@ public struct DICOMFile: Sendable {
 
         if ts.isDeflated {
             let compressed = input.slice(pos - start, end - pos)
-            let limit = max(compressed.count, 1) * options.maxInflateRatio
+            let limit = Deflate.inflateLimit(compressedCount: compressed.count, ratio: options.maxInflateRatio)
             let inflated = ByteView(try Deflate.inflate(compressed, limit: limit))
             dataSet = try DataSetReader(inflated, explicitVR: true, bigEndian: false, options: options).readDataSet(inflated)
         } else {

@@ -3,6 +3,17 @@ internal import CZlib
 /// Raw DEFLATE (RFC 1951, no zlib header) as the Deflated Explicit VR Little Endian transfer
 /// syntax uses it (PS3.5 §A.5).
 public enum Deflate {
+    /// No data set inflates beyond this (1 GiB), whatever its compressed size: deflate reaches
+    /// ratios of about 1000:1, so a 2 MB bomb from a peer would otherwise claim 2 GB of memory.
+    public static let maximumInflatedSize = 1 << 30
+
+    /// The most `compressedCount` bytes may inflate to: `ratio` times their size, capped at
+    /// `maximumInflatedSize`.
+    public static func inflateLimit(compressedCount: Int, ratio: Int = 1024) -> Int {
+        let (product, overflow) = max(compressedCount, 1).multipliedReportingOverflow(by: max(ratio, 1))
+        return overflow ? maximumInflatedSize : min(product, maximumInflatedSize)
+    }
+
     /// Inflates `input`, refusing output larger than `limit` bytes (a decompression bomb).
     public static func inflate(_ input: ByteView, limit: Int) throws -> [UInt8] {
         var stream = z_stream()

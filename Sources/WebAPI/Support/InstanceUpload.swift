@@ -10,8 +10,6 @@ import HTTPServer
 enum InstanceUpload {
     /// The largest file accepted (413 beyond).
     static let maxSize = 2 << 30
-    /// The largest data set a deflated file may inflate to (the inflated data set is in memory).
-    static let maxInflated = 1 << 30
 
     struct Stored {
         let outcome: Archive.StoreOutcome
@@ -37,8 +35,8 @@ enum InstanceUpload {
         }
         let file: DICOMFile
         do {
-            let ratio = max(1, min(1024, maxInflated / max(view.count, 1)))
-            file = try DICOMFile(view, options: ReadOptions(maxInflateRatio: ratio))
+            // A deflated data set inflates into memory, at most to Deflate.maximumInflatedSize.
+            file = try DICOMFile(view)
         } catch {
             throw HTTPError(.unprocessableContent, code: "invalid_dicom", message: "the DICOM file cannot be read: \(error)")
         }

@@ -104,6 +104,16 @@ enum Bytes {
         #expect(try Deflate.inflate(ByteView(compressed), limit: zeros.count).count == zeros.count)
     }
 
+    @Test func inflateLimitIsARatioCappedAtOneGibibyte() {
+        #expect(Deflate.inflateLimit(compressedCount: 1000) == 1_024_000)
+        #expect(Deflate.inflateLimit(compressedCount: 0) == 1024, "an empty input may still hold a tiny stream")
+        #expect(Deflate.inflateLimit(compressedCount: 1000, ratio: 4) == 4000)
+        // A 2 MB bomb is held to 1 GiB, not 2 GiB; absurd sizes do not overflow.
+        #expect(Deflate.inflateLimit(compressedCount: 2 << 20) == Deflate.maximumInflatedSize)
+        #expect(Deflate.inflateLimit(compressedCount: Int.max) == Deflate.maximumInflatedSize)
+        #expect(Deflate.maximumInflatedSize == 1 << 30)
+    }
+
     @Test func deflatedDataIsPaddedToEvenLength() throws {
         // Whatever the input, the deflated stream is even (it travels in PDVs and files), and the
         // pad after the end of the stream does not disturb inflating.
