@@ -163,7 +163,8 @@ import Archive
             try db.execute("""
                 ALTER TABLE sessions ADD COLUMN csrf_token TEXT NOT NULL DEFAULT '';
                 UPDATE sessions SET csrf_token = 'stored-csrf-token-in-clear';
-                DELETE FROM schema_version WHERE version = 3;
+                ALTER TABLE studies DROP COLUMN description_norm;
+                DELETE FROM schema_version WHERE version >= 3;
                 """)
         }
         let reopened = try ArchiveIndex(path: f.indexPath)
@@ -172,7 +173,7 @@ import Archive
              try db.scalar("SELECT count(*) FROM sessions"),
              try db.scalar("SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'csrf_token'"))
         }
-        #expect(version == 3 && sessions == 0 && columns == 0)
+        #expect(version == 4 && sessions == 0 && columns == 0)
         let again = try UserStore(index: reopened).createSession(user: u, client: "c")
         #expect(try UserStore(index: reopened).session(forToken: again.token)?.csrf == again.csrf)
     }

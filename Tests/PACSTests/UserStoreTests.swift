@@ -165,6 +165,6 @@ import Archive
         let again = UserStore(index: try ArchiveIndex(path: f.indexPath))
         #expect(try again.user(named: "ivy") != nil)
         let version = try f.index.read { db in try db.scalar("SELECT max(version) FROM schema_version") }
-        #expect(version == 3)
+        #expect(version == 4)
     }
 }

@@ -172,10 +172,6 @@ def wild(p: str) -> bool:
     return "*" in p or "?" in p
 
 
-def ascii_fold(s: str) -> str:
-    return "".join(c.lower() if "A" <= c <= "Z" else c for c in s)
-
-
 def matches(sent: list[Sent], q: dict) -> bool:
     ds = sent[0].ds
     if "patientName" in q:
@@ -188,7 +184,7 @@ def matches(sent: list[Sent], q: dict) -> bool:
             if not (pattern(p).match(v) if wild(p) else v == p):
                 return False
     if "studyDescription" in q:
-        v, p = ascii_fold(ds.StudyDescription), ascii_fold(q["studyDescription"])
+        v, p = ds.StudyDescription.upper(), q["studyDescription"].upper()
         if not (pattern(p).match(v) if wild(p) else p in v):
             return False
     date = ds.StudyDate
@@ -208,7 +204,7 @@ SEARCHES = [{}, {"patientName": "smith"}, {"patientName": "SMITH^J"}, {"patientN
             {"patientId": "pid001"}, {"patientId": "PID00?"}, {"patientId": "X'; DROP TABLE studies; --"},
             {"accessionNumber": "ACC10*"}, {"accessionNumber": "B300"}, {"studyDescription": "brain"},
             {"studyDescription": "CT*"}, {"studyDescription": "100%"}, {"studyDescription": "n_e"},
-            {"studyDescription": "' OR '1'='1"}, {"studyDescription": "échO"}, {"dateFrom": "20240115"},
+            {"studyDescription": "' OR '1'='1"}, {"studyDescription": "échO"}, {"studyDescription": "ÉCHO"}, {"dateFrom": "20240115"},
             {"dateTo": "2024-01-15"}, {"dateFrom": "2024-01-01", "dateTo": "20240301"}, {"dateFrom": "2030-01-01"},
             {"modality": "SR"}, {"modality": "mr,cr"}, {"modality": "CT", "patientName": "smith", "dateTo": "20240115"}]
 
@@ -254,7 +250,7 @@ def test_search_by_each_criterion(filled, q):
 
 SORT_KEYS = {"studyDate": lambda ds, s: (ds.StudyDate, ds.StudyTime), "patientName": lambda ds, s: str(ds.PatientName).upper().replace("^", " "),
              "patientId": lambda ds, s: ds.PatientID, "patientBirthDate": lambda ds, s: ds.PatientBirthDate,
-             "accessionNumber": lambda ds, s: ds.AccessionNumber, "studyDescription": lambda ds, s: ascii_fold(ds.StudyDescription),
+             "accessionNumber": lambda ds, s: ds.AccessionNumber, "studyDescription": lambda ds, s: ds.StudyDescription.upper(),
              "receivedAt": lambda ds, s: s["receivedAt"]}
 
 

@@ -7,8 +7,8 @@ import DICOM
 ///   a DICOM wildcard pattern over the whole value, otherwise a prefix (`smi` finds `Smith^John`).
 ///   The name is matched as stored, family name first (`Smith^John`).
 /// - `patientID`, `accessionNumber`: exact and case-sensitive; with `*` or `?` a wildcard pattern.
-/// - `studyDescription`: contains the text, ignoring the case of ASCII letters; with `*` or `?` a
-///   wildcard pattern over the whole value, with the same case rule.
+/// - `studyDescription`: contains the text, case-insensitive (Unicode upper-casing, as the
+///   index's copy); with `*` or `?` a wildcard pattern over the whole value, with the same rule.
 /// - `dateFrom`, `dateTo`: StudyDate within the range, both ends included; a study without a
 ///   date is in no range.
 /// - `modalities`: a series of the study has one of them (ModalitiesInStudy).

@@ -14,8 +14,8 @@ struct StudySearchSQL {
         if let v = s.patientID, !v.isEmpty { exactOrGlob("p.patient_id", v) }
         if let v = s.accessionNumber, !v.isEmpty { exactOrGlob("st.accession", v) }
         if let v = s.studyDescription, !v.isEmpty {
-            conditions.append("st.description LIKE ? ESCAPE '\\'")
-            arguments.append(.text(Self.likePattern(v)))
+            conditions.append("st.description_norm LIKE ? ESCAPE '\\'")
+            arguments.append(.text(Self.likePattern(NameNormalizer.normalize(v))))
         }
         // YYYYMMDD text orders as the dates do; '' (no date) is below every date.
         if let d = s.dateFrom {
@@ -53,7 +53,7 @@ struct StudySearchSQL {
         case .patientID: return "p.patient_id \(d), st.id \(d)"
         case .patientBirthDate: return "p.birth_date \(d), st.id \(d)"
         case .accessionNumber: return "st.accession \(d), st.id \(d)"
-        case .studyDescription: return "st.description COLLATE NOCASE \(d), st.id \(d)"
+        case .studyDescription: return "st.description_norm \(d), st.id \(d)"
         case .receivedAt: return "st.created_at \(d), st.id \(d)"
         }
     }

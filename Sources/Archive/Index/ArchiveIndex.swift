@@ -45,11 +45,11 @@ public final class ArchiveIndex: Sendable {
             throw ArchiveError.storage("patient row vanished")
         }
         try db.prepare("""
-            INSERT INTO studies(patient_fk, study_uid, study_date, study_time, accession, study_id, description,
+            INSERT INTO studies(patient_fk, study_uid, study_date, study_time, accession, study_id, description, description_norm,
                                 referring_name, referring_name_norm, patient_age, patient_size, patient_weight, institution)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(study_uid) DO NOTHING
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(study_uid) DO NOTHING
             """).run([.int(patient), .text(r.studyUID), .text(r.studyDate), .text(r.studyTime), .text(r.accession), .text(r.studyID),
-                      .text(r.studyDescription), .text(r.referringName), .text(NameNormalizer.normalize(r.referringName)),
+                      .text(r.studyDescription), .text(NameNormalizer.normalize(r.studyDescription)), .text(r.referringName), .text(NameNormalizer.normalize(r.referringName)),
                       .text(r.patientAge), .text(r.patientSize), .text(r.patientWeight), .text(r.institution)])
         guard let study = try db.scalar("SELECT id FROM studies WHERE study_uid = ?", [.text(r.studyUID)]) else {
             throw ArchiveError.storage("study row vanished")

@@ -151,6 +151,24 @@ enum Schema {
         ALTER TABLE sessions DROP COLUMN csrf_token;
         PRAGMA secure_delete = OFF;
         """,
+        // 4: the study description upper-cased as the patient name is (`NameNormalizer`), so
+        // that the portal's description search ignores case beyond ASCII; filled by `backfills`.
+        """
+        ALTER TABLE studies ADD COLUMN description_norm TEXT NOT NULL DEFAULT '';
+        """,
+    ]
+
+    /// Work in Swift that a migration needs (SQL cannot upper-case outside ASCII), run in the
+    /// same transaction, right after the migration of the same version.
+    static let backfills: [Int: @Sendable (SQLiteConnection) throws -> Void] = [
+        4: { db in
+            var rows: [(Int64, String)] = []
+            try db.prepare("SELECT id, description FROM studies WHERE description <> ''").query([]) {
+                rows.append(($0.int64(0), $0.string(1)))
+            }
+            let update = try db.prepare("UPDATE studies SET description_norm = ? WHERE id = ?")
+            for (id, text) in rows { try update.run([.text(NameNormalizer.normalize(text)), .int(id)]) }
+        },
     ]
 
     static var version: Int { migrations.count }
@@ -165,6 +183,7 @@ enum Schema {
         for v in current..<version {
             try db.transaction {
                 try db.execute(migrations[v])
+                try backfills[v + 1]?(db)
                 try db.prepare("INSERT INTO schema_version(version) VALUES (?)").run([.int(Int64(v + 1))])
             }
         }

@@ -15,7 +15,7 @@ struct BrowseFixture {
 
     static let studies: [StudySpec] = [
         StudySpec(uid: "1.1", patientID: "P1", name: "Smith^John", date: "20240115", accession: "A100", description: "CT CHEST", series: [("CT", 3), ("SR", 1)]),
-        StudySpec(uid: "1.2", patientID: "P2", name: "SMITH^Jane", date: "20240301", accession: "A200", description: "MR brain follow-up", series: [("MR", 2)]),
+        StudySpec(uid: "1.2", patientID: "P2", name: "SMITH^Jane", date: "20240301", accession: "A200", description: "MR Schädel brain follow-up", series: [("MR", 2)]),
         StudySpec(uid: "1.3", patientID: "P3", name: "smithson^anna", date: "20231231", accession: "B300", description: "100% [R] knee_left", series: [("CR", 1)]),
         StudySpec(uid: "1.4", patientID: "X'; DROP TABLE studies; --", name: "Müller^Jürgen", date: "", accession: "", description: "x' OR '1'='1", series: [("US", 1), ("US", 1)]),
         StudySpec(uid: "1.5", patientID: "P1", name: "Smith^John", date: "20240115", accession: "A101", description: "ct abdomen", series: [("CT", 2)]),
@@ -70,15 +70,40 @@ struct BrowseFixture {
         #expect(try f.uids { $0.accessionNumber = "B300" } == ["1.3"])
     }
 
-    @Test func descriptionContainsTheTextIgnoringASCIICase() throws {
+    @Test func descriptionContainsTheTextIgnoringCase() throws {
         let f = try BrowseFixture()
         #expect(try f.uids { $0.studyDescription = "ct" } == ["1.1", "1.5"])
         #expect(try f.uids { $0.studyDescription = "BRAIN" } == ["1.2"])
+        #expect(try f.uids { $0.studyDescription = "SCHÄDEL" } == ["1.2"], "case beyond ASCII too")
+        #expect(try f.uids { $0.studyDescription = "*schädel*" } == ["1.2"])
         #expect(try f.uids { $0.studyDescription = "100%" } == ["1.3"], "% is a literal")
         #expect(try f.uids { $0.studyDescription = "e_l" } == ["1.3"], "_ is a literal")
         #expect(try f.uids { $0.studyDescription = "n_e" } == [], "not \"nee\"")
         #expect(try f.uids { $0.studyDescription = "ct*" } == ["1.1", "1.5"], "a pattern covers the whole value")
         #expect(try f.uids { $0.studyDescription = "*chest" } == ["1.1"])
+    }
+
+    @Test func anIndexFromBeforeTheUpperCasedDescriptionIsFilledWhenOpened() throws {
+        let f = try BrowseFixture()
+        // The index as schema version 3 left it: no upper-cased description.
+        try f.archive.index.write { db in
+            try db.execute("""
+                ALTER TABLE studies DROP COLUMN description_norm;
+                DELETE FROM schema_version WHERE version >= 4;
+                """)
+        }
+        // Opening the index again (as the next start does) migrates and fills it.
+        let reopened = try ArchiveIndex(path: f.archive.index.path)
+        let filled = try reopened.read { db in
+            var rows: [String: String] = [:]
+            try db.prepare("SELECT study_uid, description_norm FROM studies").query([]) { rows[$0.string(0)] = $0.string(1) }
+            return rows
+        }
+        #expect(filled == ["1.1": "CT CHEST", "1.2": "MR SCHÄDEL BRAIN FOLLOW-UP", "1.3": "100% [R] KNEE_LEFT",
+                           "1.4": "X' OR '1'='1", "1.5": "CT ABDOMEN"])
+        var s = StudySearch()
+        s.studyDescription = "schädel"
+        #expect(try f.archive.searchStudies(s).studies.map(\.studyInstanceUID) == ["1.2"])
     }
 
     @Test func datesAreAnInclusiveRangeThatLeavesUndatedStudiesOut() throws {
