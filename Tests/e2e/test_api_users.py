@@ -147,8 +147,9 @@ def test_no_secret_in_the_data_directory(server):
     """Passwords, tokens, session cookies and CSRF tokens used over the API leave no readable
     trace in any file of the data directory: index, its journal, logs, settings."""
     admin = server.admin()
+    assert admin.put("/api/settings/dicom", {"debugMode": True}).status == 200, "debug mode logs the most"
     alice = make_user(admin)
-    admin.put(f"/api/users/{alice['id']}", {"password": "Reset-by-admin-42"})
+    assert admin.put(f"/api/users/{alice['id']}", {"password": "Reset-by-admin-42"}).status == 200
     c = server.client()
     assert c.login("alice", "Reset-by-admin-42").status == 200
     assert c.put("/api/session/password", {"currentPassword": "Reset-by-admin-42", "newPassword": "Chosen-by-alice-7"}).status == 200
@@ -157,7 +158,6 @@ def test_no_secret_in_the_data_directory(server):
     assert server.client(bearer=token).get("/api/studies").status == 200
     assert server.client(basic=("alice", "Chosen-by-alice-7")).get("/api/system").status == 200
     assert server.client().login("alice", "Mistyped-secret-99").status == 401
-    admin.put("/api/settings/dicom", {"debug": True})
     assert server.client(bearer=token).get("/api/logs/web").status == 403
     secrets = [ADMIN_PASSWORD, USER_PASSWORD, "Reset-by-admin-42", "Chosen-by-alice-7", "Mistyped-secret-99",
                token, token.removeprefix("spx_"), c.cookie.split("=", 1)[1], c.csrf]
