@@ -236,3 +236,37 @@ def test_protected_operations_refuse_anonymous_callers(swiftpacs, tmp_path):
         assert server.admin().get("/api/system").status == 200
     finally:
         server.stop()
+
+
+def test_admin_operations_refuse_users(swiftpacs, tmp_path):
+    """The document marks what only an admin may do with "(admin" in an operation's text. A
+    logged-in `user` gets 403 `forbidden` on each of those, before anything else about the
+    request is looked at, and is never refused with 403 on the others; the upload right opens
+    POST /api/instances only."""
+    server = Server(swiftpacs, tmp_path / "data").start()
+    try:
+        admin = server.admin()
+        for name, rights in (("plain", {}), ("trusted", {"canSend": True, "canUpload": True})):
+            assert admin.post("/api/users", {"username": name, "password": "User-pass-5678", "role": "user", **rights}).status == 201
+        peer = admin.post("/api/peers", {"aeTitle": "ANY", "host": HOST, "port": 104}).json["id"]
+        plain, trusted = (server.client(basic=(n, "User-pass-5678")) for n in ("plain", "trusted"))
+        admin_only = 0
+        for method, path, security in operations(schema.raw_schema):
+            if not security:
+                continue
+            op = schema.raw_schema["paths"][path][method.lower()]
+            marked = "(admin" in op.get("summary", "") + " " + op.get("description", "")
+            target = re.sub(r"\{id\}", str(peer) if path.startswith("/api/peers") else "1", path)
+            target = re.sub(r"\{[^}]+\}", "1.2.3", target)
+            body = {} if method in ("POST", "PUT") else None
+            for who, client in (("plain", plain), ("trusted", trusted)):
+                r = client.request(method, target, body=body)
+                refused = r.status == 403 and r.error_code() == "forbidden"
+                expected = marked and not (who == "trusted" and (method, path) == ("POST", "/api/instances"))
+                assert refused == expected, (who, method, path, r)
+            admin_only += marked
+        assert admin_only >= 20, admin_only
+        assert admin.get(f"/api/peers/{peer}").json["aeTitle"] == "ANY", "nothing a user sent changed the peer"
+        assert [u["username"] for u in admin.get("/api/users").json] == ["admin", "plain", "trusted"]
+    finally:
+        server.stop()
