@@ -96,7 +96,7 @@ public final class Archive: Sendable {
                       expectedSOPInstance: String? = nil, callingAE: String = "", duplicates: DuplicatePolicy = .keep) throws -> StoreOutcome {
         var view = bytes
         if transferSyntax.isDeflated {
-            do { view = ByteView(try Deflate.inflate(view, limit: Deflate.inflateLimit(compressedCount: bytes.count))) } catch {
+            do { view = ByteView(try Deflate.inflate(view)) } catch {
                 throw ArchiveError.invalidInstance("the deflated data set cannot be inflated: \(error)")
             }
         }

@@ -43,7 +43,7 @@ final class MemoryProvider: DICOMServiceProvider {
         if discard { return .success }
         var view = ByteView(request.dataSet)
         do {
-            if request.transferSyntax.isDeflated { view = ByteView(try Deflate.inflate(view, limit: request.dataSet.count * 1024 + 1024)) }
+            if request.transferSyntax.isDeflated { view = ByteView(try Deflate.inflate(view)) }
             let header = try DataSetReader(view, transferSyntax: request.transferSyntax, options: ReadOptions(stopBefore: Tag(0x7FE0, 0x0010))).readDataSet(view)
             let inst = Instance(sopClass: request.sopClassUID, sopInstance: request.sopInstanceUID, transferSyntax: request.transferSyntax, bytes: request.dataSet, header: header)
             storage.withLock { list in

@@ -80,8 +80,7 @@ public struct DICOMFile: Sendable {
 
         if ts.isDeflated {
             let compressed = input.slice(pos - start, end - pos)
-            let limit = Deflate.inflateLimit(compressedCount: compressed.count, ratio: options.maxInflateRatio)
-            let inflated = ByteView(try Deflate.inflate(compressed, limit: limit))
+            let inflated = ByteView(try Deflate.inflate(compressed, ratio: options.maxInflateRatio))
             dataSet = try DataSetReader(inflated, explicitVR: true, bigEndian: false, options: options).readDataSet(inflated)
         } else {
             // A meta header that names one syntax over a data set written in another is common

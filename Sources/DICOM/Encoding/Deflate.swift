@@ -14,8 +14,16 @@ public enum Deflate {
         return overflow ? maximumInflatedSize : min(product, maximumInflatedSize)
     }
 
-    /// Inflates `input`, refusing output larger than `limit` bytes (a decompression bomb).
+    /// Inflates `input`, refusing output beyond `ratio` times its size or
+    /// `maximumInflatedSize` (a decompression bomb).
+    public static func inflate(_ input: ByteView, ratio: Int = 1024) throws -> [UInt8] {
+        try inflate(input, limit: inflateLimit(compressedCount: input.count, ratio: ratio))
+    }
+
+    /// Inflates `input`, refusing output larger than `limit` bytes, and never more than
+    /// `maximumInflatedSize`.
     public static func inflate(_ input: ByteView, limit: Int) throws -> [UInt8] {
+        let limit = min(limit, maximumInflatedSize)
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DICOMError.unsupported("zlib inflateInit2 failed")

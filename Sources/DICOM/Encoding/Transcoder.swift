@@ -7,7 +7,7 @@ public enum Transcoder {
             throw DICOMError.unsupported("converting \(source.name) to \(target.name) needs a pixel data codec")
         }
         var view = ByteView(bytes)
-        if source.isDeflated { view = ByteView(try Deflate.inflate(view, limit: Deflate.inflateLimit(compressedCount: bytes.count))) }
+        if source.isDeflated { view = ByteView(try Deflate.inflate(view)) }
         let ds = try DataSetReader(view, transferSyntax: source).readDataSet(view)
         var w = DataSetWriter(transferSyntax: target, reservingCapacity: view.count + 1024)
         try w.write(ds)

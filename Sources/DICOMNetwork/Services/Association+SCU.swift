@@ -113,7 +113,7 @@ extension Association {
     public func decodeDataSet(_ bytes: [UInt8], contextID: UInt8) throws -> DataSet {
         let ts = contexts[contextID]?.transferSyntax ?? .implicitVRLittleEndian
         var view = ByteView(bytes)
-        if ts.isDeflated { view = ByteView(try Deflate.inflate(view, limit: Deflate.inflateLimit(compressedCount: bytes.count))) }
+        if ts.isDeflated { view = ByteView(try Deflate.inflate(view)) }
         return try DataSetReader(view, transferSyntax: ts).readDataSet(view)
     }
 
